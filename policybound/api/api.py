@@ -1,0 +1,15 @@
+"""The JSON API, ``/api/v1``: one django-ninja instance; each app contributes a router.
+
+The OpenAPI document is served at ``/api/v1/openapi.json`` and browsable at ``/api/v1/docs``.
+"""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+api = NinjaAPI(
+    title="policybound API",
+    version="1",
+    description="Intake, rights and processor access, enforced by the published privacy policy.",
+    urls_namespace="api",
+)

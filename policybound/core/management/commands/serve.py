@@ -1,0 +1,39 @@
+"""``policybound serve``: everything ``make run`` needs, then a production-grade server.
+
+Migrates both databases, publishes the bundled policy when nothing is published yet, and replaces
+this process with gunicorn (never Django's development server).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from policybound.policy.services import policy_publish_bundled_if_none
+
+
+class Command(BaseCommand):
+    help = "Migrate, publish the bundled policy if none is published, and serve with gunicorn."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--bind", default=os.environ.get("POLICYBOUND_BIND", "127.0.0.1:8000"))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("POLICYBOUND_WORKERS", "2")))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        version = policy_publish_bundled_if_none(path=settings.POLICYBOUND_BUNDLED_POLICY)
+        if version is not None:
+            self.stdout.write(f"Published the bundled policy {version.sha256[:12]} ({version.title})")
+        self.stdout.write(f"Serving on http://{options['bind']}/ (privacy policy at /privacy/)")
+        sys.stdout.flush()
+        argv = [
+            sys.executable, "-m", "gunicorn", "policybound.wsgi:application",
+            "--bind", options["bind"], "--workers", str(options["workers"]),
+            "--access-logfile", "-", "--access-logformat", '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss',
+        ]
+        os.execv(sys.executable, argv)
