@@ -133,6 +133,8 @@ AXES_COOLOFF_TIME = envint("LOGIN_LOCKOUT_MINUTES", 30, minimum=1) / 60
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "console/locked.html"
+OTP_TOTP_ISSUER = envstr("OTP_ISSUER", "policybound")  # the name staff see in their authenticator app
 SESSION_COOKIE_AGE = envint("STAFF_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
@@ -171,10 +173,22 @@ DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "privacy@localhost")
 POLICYBOUND_BUNDLED_POLICY = envpath("BUNDLED_POLICY", BASE_DIR / "policies" / "kt-enterprise.yaml")
 POLICYBOUND_MASTER_KEY = envsecret("MASTER_KEY")
 POLICYBOUND_ARCHIVE_MASTER_KEY = envsecret("ARCHIVE_MASTER_KEY")
+# Older keys that may still unwrap during a rotation (comma-separated base64url); see docs/ARCHITECTURE.md.
+POLICYBOUND_MASTER_KEY_OLD = envsecret("MASTER_KEY_OLD")
+POLICYBOUND_ARCHIVE_MASTER_KEY_OLD = envsecret("ARCHIVE_MASTER_KEY_OLD")
+# Keys blind indexes and the audit chain; never rotates with the master key.
+POLICYBOUND_INDEX_KEY = envsecret("INDEX_KEY")
 POLICYBOUND_FORM_RATE_LIMIT = envint("FORM_RATE_LIMIT", 10, minimum=1)  # submissions per IP per window
 POLICYBOUND_FORM_RATE_WINDOW_SECONDS = envint("FORM_RATE_WINDOW_SECONDS", 600, minimum=1)
 POLICYBOUND_ACCESS_LOG_RETENTION_DAYS = envint("ACCESS_LOG_RETENTION_DAYS", 730, minimum=365)
 POLICYBOUND_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
+# Staff console: the permission-change log (3 years at least) and the monthly access-log review.
+POLICYBOUND_PERMISSION_LOG_RETENTION_DAYS = envint("PERMISSION_LOG_RETENTION_DAYS", 1095, minimum=1095)
+POLICYBOUND_REVIEW_MAX_VIEWS_PER_DAY = envint("REVIEW_MAX_VIEWS_PER_DAY", 200, minimum=1)
+POLICYBOUND_REVIEW_MAX_REVEALS_PER_DAY = envint("REVIEW_MAX_REVEALS_PER_DAY", 30, minimum=1)
+POLICYBOUND_REVIEW_MAX_DOWNLOADED_ROWS_PER_DAY = envint("REVIEW_MAX_DOWNLOADED_ROWS_PER_DAY", 500, minimum=1)
+POLICYBOUND_REVIEW_WORKING_HOURS = envstr("REVIEW_WORKING_HOURS", "08:00-20:00")
+POLICYBOUND_REVIEW_WORKING_DAYS = envstr("REVIEW_WORKING_DAYS", "mon,tue,wed,thu,fri")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -8,5 +8,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("console/", include("policybound.console.urls")),
+    path("", include("policybound.collection.urls")),
     path("", include("policybound.site.urls")),
 ]

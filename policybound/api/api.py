@@ -13,3 +13,11 @@ api = NinjaAPI(
     description="Intake, rights and processor access, enforced by the published privacy policy.",
     urls_namespace="api",
 )
+
+from policybound.policy.api import router as policy_router  # noqa: E402 - routers mount after api exists
+
+api.add_router("/policy", policy_router)
+
+from policybound.collection.api import router as collection_router  # noqa: E402 - routers mount after api exists
+
+api.add_router("/", collection_router)

@@ -1,0 +1,183 @@
+"""What the collection of personal data leaves behind.
+
+- :class:`Submission`: one form, API call or imported row; where the data came from (PIPA 20).
+- :class:`SubmissionValue`: each submitted value, sealed under the subject's data key.
+- :class:`ConsentReceipt`: one consent event (given, refused, withdrawn, confirmed). Append-only: a
+  withdrawal is a new receipt, never an update, so the subject can always be shown the fact and the
+  content of their consent (시행령 41①5).
+- :class:`NoticeText`: the exact notice text shown next to a consent box, stored once per sha256.
+- :class:`Engagement`: the service a purpose provides to a subject, from its start to its end event;
+  its ``deadline`` is when its records are due for destruction.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from policybound.policy.models import PolicyVersion
+from policybound.subjects.models import Organization, Subject
+
+
+class Source(models.TextChoices):
+    """Where personal data came from (seed article 3); other than ``web``/``api`` not from the subject."""
+
+    WEB = "web", _("web form")
+    API = "api", _("homepage (API)")
+    BUSINESS_CARD = "business_card", _("business card")
+    EVENT = "event", _("event or seminar attendee list")
+    PARTNER = "partner", _("partner list")
+
+
+class Channel(models.TextChoices):
+    """How a submission or a consent event reached us."""
+
+    WEB = "web", _("web form")
+    API = "api", _("API")
+    IMPORT = "import", _("file import")
+    MAIL_LINK = "mail_link", _("link in an e-mail")
+    CONSOLE = "console", _("staff console")
+
+
+class Submission(models.Model):
+    """One submission for one purpose, checked against the policy version in force."""
+
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="submissions")
+    purpose = models.CharField(max_length=64)
+    source = models.CharField(max_length=20, choices=Source.choices)
+    source_detail = models.CharField(max_length=200, blank=True, help_text="e.g. the event's name")
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    policy_version = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="submissions"
+    )
+    language = models.CharField(max_length=10, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+    idempotency_key = models.CharField(max_length=300, null=True, blank=True, unique=True)
+    request_digest = models.CharField(
+        max_length=128, blank=True, help_text="blind index of the request body, to tell a retry from a reuse"
+    )
+
+    class Meta:
+        ordering = ("created_at", "id")
+        indexes = [models.Index(fields=("subject", "purpose"), name="submission_subject_purpose")]
+
+    def __str__(self) -> str:
+        return f"Submission {self.pk} ({self.purpose})"
+
+
+class SubmissionValue(models.Model):
+    """One submitted value, sealed under the subject's data key (never stored in plaintext)."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="values")
+    item = models.CharField(max_length=64)
+    sealed = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=("submission", "item"), name="submission_value_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.item} of submission {self.submission_id}"
+
+
+class NoticeText(models.Model):
+    """A notice text shown next to a consent box, exactly as shown; identical texts are stored once."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    text = models.TextField()
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"NoticeText {self.sha256[:12]}"
+
+
+class ReceiptEvent(models.TextChoices):
+    GIVEN = "given", _("given")
+    REFUSED = "refused", _("refused")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+    CONFIRMED = "confirmed", _("confirmed by e-mail")
+
+
+class AppendOnly(Exception):
+    """A consent receipt was about to be changed; receipts are only ever appended."""
+
+
+class ReceiptQuerySet(models.QuerySet["ConsentReceipt"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnly("consent receipts are append-only; record a new receipt instead")
+
+
+class ConsentReceipt(models.Model):
+    """One consent event of one subject for one purpose, with the notice and policy version shown.
+
+    The IP address of a web consent is personal data, so it is sealed under the subject's key.
+    """
+
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="receipts")
+    submission = models.ForeignKey(
+        Submission, on_delete=models.RESTRICT, null=True, blank=True, related_name="receipts"
+    )
+    purpose = models.CharField(max_length=64)
+    required = models.BooleanField(help_text="필수 (the service needs it) or 선택 (optional)")
+    event = models.CharField(max_length=20, choices=ReceiptEvent.choices)
+    policy_version = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="+")
+    policy_sha256 = models.CharField(max_length=64)
+    notice = models.ForeignKey(NoticeText, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    language = models.CharField(max_length=10, blank=True)
+    recorded_at = models.DateTimeField(db_index=True)
+    ip_sealed = models.BinaryField(null=True, blank=True)
+    user_agent = models.CharField(max_length=400, blank=True)
+
+    objects = ReceiptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("recorded_at", "id")
+        indexes = [models.Index(fields=("subject", "purpose", "recorded_at"), name="receipt_subject_purpose")]
+
+    def __str__(self) -> str:
+        return f"ConsentReceipt {self.pk} ({self.purpose} {self.event})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnly("consent receipts are append-only; record a new receipt instead")
+        super().save(*args, **kwargs)
+
+
+class EngagementStatus(models.TextChoices):
+    PENDING = "pending", _("waiting for e-mail confirmation")
+    ACTIVE = "active", _("active")
+    ENDED = "ended", _("ended")
+
+
+class Engagement(models.Model):
+    """The service of one purpose for one subject, from its start to its end event (서비스 종료).
+
+    ``deadline`` is when its records are due for destruction: the end plus the purpose's retention
+    period in the policy version in force when it ended.
+    """
+
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="engagements")
+    submission = models.ForeignKey(
+        Submission, on_delete=models.RESTRICT, null=True, blank=True, related_name="engagements"
+    )
+    purpose = models.CharField(max_length=64)
+    status = models.CharField(max_length=20, choices=EngagementStatus.choices)
+    policy_version = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_event = models.CharField(max_length=64, blank=True)
+    end_policy_version = models.ForeignKey(
+        PolicyVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    deadline = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ("started_at", "id")
+        indexes = [models.Index(fields=("subject", "purpose", "status"), name="engagement_subject_purpose")]
+
+    def __str__(self) -> str:
+        return f"Engagement {self.pk} ({self.purpose} {self.status})"

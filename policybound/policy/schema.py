@@ -149,6 +149,7 @@ class LegalRetentionRule(Strict):
 class DestructionMethod(Strict):
     medium: Literal["paper", "electronic"]
     method: Text
+    label: Text | None = Field(default=None, description="how the text names the medium; a default otherwise")
 
 
 class Destruction(Strict):
@@ -157,15 +158,22 @@ class Destruction(Strict):
 
 
 class SubProcessor(Strict):
+    """A sub-processor (재수탁자) that a processor entrusts with part of its tasks (PIPA 26⑥)."""
+
     code: Code
     name: Text
     tasks: Text
+    task_list: list[Text] = []
     items: list[Code]
     country: str | None = None
 
 
 class Processor(Strict):
-    """A processor (수탁자) and the tasks entrusted to it (위탁 업무)."""
+    """A processor (수탁자) and the tasks entrusted to it (위탁 업무).
+
+    ``tasks`` may print the entrusted items with the placeholder ``{{ items }}`` (their labels), so
+    the published list of items is the one the processor's access is scoped to.
+    """
 
     code: Code
     name: Text
@@ -227,10 +235,16 @@ class Safeguards(Strict):
 
 
 class Role(Strict):
-    """Who handles personal data (개인정보취급자), and what the console lets them do."""
+    """Who handles personal data (개인정보취급자), and what the console lets them do.
+
+    The published text lists each role by its ``description`` (its ``label`` if none); a role whose
+    ``covered_by`` names another role is described by that role's sentence and not listed again.
+    """
 
     code: Code
     label: Text
+    description: Text | None = None
+    covered_by: Code | None = None
     purposes: list[Code] | Literal["all"] = []
     registers: bool = False
 
@@ -256,6 +270,7 @@ class Remedy(Strict):
     tasks: Text | None = None
     url: str
     phone: str
+    phone_note: Text | None = Field(default=None, description="printed before the number, e.g. (국번없이)")
 
 
 class Controller(Strict):
@@ -291,6 +306,10 @@ class Block(Strict):
     bullets: str | None = Field(default=None, alias="list")
     heading: Text | None = None
     numbered: bool = False
+    numbering: Literal["decimal", "hangul"] = Field(
+        default="decimal", description="a numbered list's markers: 1. 2. 3. or 가. 나. 다. (a. b. c. in English)"
+    )
+    columns: list[Text] | None = Field(default=None, description="a table's column headings, if not the defaults")
 
 
 class Article(Strict):
@@ -301,7 +320,14 @@ class Article(Strict):
 
 class Document(Strict):
     title: Text
-    numbering: Text = Text(ko="제 {n} 조", en="Article {n}")
+    numbering: Text = Field(
+        default=Text(ko="제 {n} 조", en="Article {n}"),
+        description="an article's number; with {title} the whole heading, e.g. 제{n}조({title})",
+    )
+    date_format: Text = Field(
+        default=Text(ko="{year}. {month}. {day}.", en="{month_name} {day}, {year}"),
+        description="how dates print; fields: year, month, day (numbers, e.g. {month:02d}), month_name",
+    )
     articles: list[Article]
 
 

@@ -1,0 +1,139 @@
+"""``policybound user create|role|disable|grant|revoke|list|changes``: staff accounts, from the CLI only.
+
+There is no self-sign-up: whoever runs this command on the server creates accounts, gives each the
+one role of the policy in force its holder's work needs, and takes access away when they leave.
+Every grant, change and revocation is written to the permission-change log (kept three years or
+more) and to the audit log, naming the operating-system user who ran the command.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from policybound.audit.actors import Actor
+from policybound.console import accounts
+from policybound.console.selectors import permission_changes, staff_accounts
+from policybound.policy.schema import Policy
+from policybound.policy.selectors import policy_in_force
+
+
+def _operator() -> Actor:
+    try:
+        name = os.environ.get("SUDO_USER") or getpass.getuser()
+    except (KeyError, OSError):
+        name = "unknown"
+    return Actor.system(f"cli:{name}")
+
+
+def _policy() -> Policy:
+    policy = policy_in_force()
+    if policy is None:
+        raise CommandError("No policy is published yet; roles come from it. Run `policybound serve` once first.")
+    return policy
+
+
+class Command(BaseCommand):
+    help = (
+        "Staff accounts of the console. `create USERNAME --role ROLE` (password prompted, or "
+        "--password-stdin), `role USERNAME --role ROLE`, `disable USERNAME`, `grant|revoke USERNAME "
+        "PERMISSION`, `list`, `changes`. Roles are the policy's; every change is logged for 3+ years."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        verbs = parser.add_subparsers(dest="verb", required=True)
+        create = verbs.add_parser("create", help="create a staff account with one role")
+        create.add_argument("username")
+        create.add_argument("--role", required=True)
+        create.add_argument("--email", default="")
+        create.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+        role = verbs.add_parser("role", help="change an account's role (re-enables a disabled account)")
+        role.add_argument("username")
+        role.add_argument("--role", required=True)
+        disable = verbs.add_parser("disable", help="revoke all access of an account")
+        disable.add_argument("username")
+        for verb in ("grant", "revoke"):
+            sub = verbs.add_parser(verb, help=f"{verb} one permission (app_label.codename) to one account")
+            sub.add_argument("username")
+            sub.add_argument("permission")
+            sub.add_argument("--note", default="")
+        verbs.add_parser("list", help="every account, its role, second factor and state")
+        changes = verbs.add_parser("changes", help="the permission-change log, newest first")
+        changes.add_argument("--username", default=None)
+        changes.add_argument("--limit", type=int, default=50)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        verb = options["verb"]
+        try:
+            getattr(self, f"_{verb}")(options)
+        except accounts.StaffError as error:
+            raise CommandError(str(error)) from None
+
+    def _password(self, options: dict[str, Any]) -> str:
+        if options["password_stdin"]:
+            return sys.stdin.readline().rstrip("\n")
+        first = getpass.getpass("Password: ")
+        if first != getpass.getpass("Password (again): "):
+            raise CommandError("The passwords differ.")
+        return first
+
+    def _create(self, options: dict[str, Any]) -> None:
+        user = accounts.staff_create(
+            username=options["username"],
+            role=options["role"],
+            email=options["email"],
+            password=self._password(options),
+            policy=_policy(),
+            actor=_operator(),
+        )
+        self.stdout.write(
+            f"Created {user.get_username()} with role {options['role']}. "
+            "The second factor is set up at the first sign-in (/console/login/)."
+        )
+
+    def _role(self, options: dict[str, Any]) -> None:
+        user = accounts.staff_role_set(
+            username=options["username"], role=options["role"], policy=_policy(), actor=_operator()
+        )
+        self.stdout.write(f"{user.get_username()} now has role {options['role']}.")
+
+    def _disable(self, options: dict[str, Any]) -> None:
+        user = accounts.staff_disable(username=options["username"], actor=_operator())
+        self.stdout.write(f"Disabled {user.get_username()}: no role, no permission, no sign-in.")
+
+    def _grant(self, options: dict[str, Any]) -> None:
+        accounts.staff_permission_grant(
+            username=options["username"], permission=options["permission"], actor=_operator(), note=options["note"]
+        )
+        self.stdout.write(f"Granted {options['permission']} to {options['username']}.")
+
+    def _revoke(self, options: dict[str, Any]) -> None:
+        accounts.staff_permission_revoke(
+            username=options["username"], permission=options["permission"], actor=_operator(), note=options["note"]
+        )
+        self.stdout.write(f"Revoked {options['permission']} from {options['username']}.")
+
+    def _list(self, options: dict[str, Any]) -> None:
+        rows = staff_accounts()
+        if not rows:
+            self.stdout.write("No staff accounts.")
+            return
+        self.stdout.write(f"{'username':<20} {'role':<18} {'2FA':<4} {'state':<9} last sign-in")
+        for row in rows:
+            last = f"{row.last_login:%Y-%m-%d %H:%M}" if row.last_login else "never"
+            state = "active" if row.is_active else "disabled"
+            self.stdout.write(
+                f"{row.username:<20} {row.role or '-':<18} {'yes' if row.has_totp else 'no':<4} {state:<9} {last}"
+            )
+
+    def _changes(self, options: dict[str, Any]) -> None:
+        username = options["username"]
+        if username is not None and not get_user_model().objects.filter(username=username).exists():
+            raise CommandError(f"there is no account {username!r}")
+        for change in permission_changes(username=username)[: max(1, options["limit"])]:
+            self.stdout.write(str(change))

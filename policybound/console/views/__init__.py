@@ -1,0 +1,1 @@
+"""The console's views: thin, each behind :func:`policybound.console.decorators.staff_view`."""

@@ -1,0 +1,415 @@
+"""The policy's lint: cross-references the schema cannot see, and what the law asks of the text.
+
+:func:`policybound.policy.loader.policy_parse` checks each node's shape; this module checks the file as
+a whole. Every finding is a :class:`~policybound.policy.loader.Problem` on the YAML line of the node
+at fault, so ``policybound policy check`` reads like a compiler's output.
+
+*Errors* stop publication: a dangling reference (an item a purpose collects but nobody declared), a
+duplicate code, a disclosure the law requires and the file omits (PIPA 28-8② for an overseas
+transfer, 30①/31 for the privacy officer), or a promise the runtime cannot keep (an optional consent
+that blocks the service, PIPA 16③/22⑤).
+
+*Warnings* do not stop publication. They name the article where a policy (often an older one, such
+as the 2022 seed) falls short of the law as it stands today, so that whoever maintains the file sees
+what to fix. Some of them read the published wording, which is prose; their patterns are deliberately
+narrow and say in the message what they looked for.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from policybound.policy.loader import LoadedPolicy, Location, Problem
+from policybound.policy.render import RenderError, policy_render, render_problems
+from policybound.policy.schema import ItemKind, LegalBasis, Policy, Text, Transfer
+
+
+@dataclass
+class _Report:
+    loaded: LoadedPolicy
+    problems: list[Problem] = field(default_factory=list)
+
+    def error(self, location: Location, message: str) -> None:
+        self.problems.append(Problem(self.loaded.lines.line_of(location), message, "error"))
+
+    def warn(self, location: Location, message: str) -> None:
+        self.problems.append(Problem(self.loaded.lines.line_of(location), message, "warning"))
+
+
+def policy_lint(loaded: LoadedPolicy) -> list[Problem]:
+    """Every cross-reference and law problem of a parsed policy, errors and warnings, by line."""
+    report = _Report(loaded)
+    policy = loaded.policy
+    for check in _CHECKS:
+        check(policy, report)
+    return sorted(report.problems, key=lambda problem: problem.line)
+
+
+def policy_errors(problems: Iterable[Problem]) -> list[Problem]:
+    return [problem for problem in problems if problem.severity == "error"]
+
+
+def form_fields_undisclosed(policy: Policy, purpose_code: str, field_codes: Sequence[str]) -> list[str]:
+    """The fields a form collects for ``purpose_code`` that the policy does not list for that purpose.
+
+    A form may only collect what the published policy names (PIPA 15②, 30①); anything else is
+    collection the subject was never told about. Returns the offending codes in the order given,
+    each once; an empty list means the form matches the policy. An unknown purpose is a ``KeyError``.
+    """
+    purpose = next((p for p in policy.purposes if p.code == purpose_code), None)
+    if purpose is None:
+        raise KeyError(f"the policy has no purpose {purpose_code!r}")
+    disclosed = {*purpose.items, *purpose.optional_items}
+    return list(dict.fromkeys(code for code in field_codes if code not in disclosed))
+
+
+# --- cross-references ---------------------------------------------------------------------------
+
+
+def _check_duplicate_codes(policy: Policy, report: _Report) -> None:
+    collections: list[tuple[Location, Sequence[object]]] = [
+        (("items",), policy.items),
+        (("purposes",), policy.purposes),
+        (("collection_methods",), policy.collection_methods),
+        (("legal_retention",), policy.legal_retention),
+        (("processors",), policy.processors),
+        (("third_parties",), policy.third_parties),
+        (("transfers",), policy.transfers),
+        (("roles",), policy.roles),
+        (("document", "articles"), policy.document.articles),
+    ]
+    collections += [(("items", i, "choices"), item.choices) for i, item in enumerate(policy.items)]
+    collections += [(("purposes", i, "end_events"), p.end_events) for i, p in enumerate(policy.purposes)]
+    if policy.cookies is not None:
+        collections.append((("cookies", "uses"), policy.cookies.uses))
+    for base, entries in collections:
+        seen: set[str] = set()
+        for index, entry in enumerate(entries):
+            code = str(getattr(entry, "code"))  # noqa: B009 - every entry of these lists has a code
+            if code in seen:
+                report.error((*base, index, "code"), f"{'.'.join(map(str, base))}: duplicate code {code!r}")
+            seen.add(code)
+    seen_sub: set[str] = set()
+    for i, processor in enumerate(policy.processors):
+        for k, sub in enumerate(processor.sub_processors):
+            if sub.code in seen_sub:
+                report.error(
+                    ("processors", i, "sub_processors", k, "code"), f"sub-processors: duplicate code {sub.code!r}"
+                )
+            seen_sub.add(sub.code)
+
+
+def _item_references(policy: Policy) -> Iterator[tuple[Location, str, str]]:
+    """(location, item code, who uses it) for every place that names an item."""
+    for i, purpose in enumerate(policy.purposes):
+        for key in ("items", "optional_items"):
+            for j, code in enumerate(getattr(purpose, key)):
+                yield ("purposes", i, key, j), code, f"purpose {purpose.code!r}"
+    for i, processor in enumerate(policy.processors):
+        for j, code in enumerate(processor.items):
+            yield ("processors", i, "items", j), code, f"processor {processor.code!r}"
+        for k, sub in enumerate(processor.sub_processors):
+            for j, code in enumerate(sub.items):
+                yield ("processors", i, "sub_processors", k, "items", j), code, f"sub-processor {sub.code!r}"
+    for i, transfer in enumerate(policy.transfers):
+        for j, code in enumerate(transfer.items):
+            yield ("transfers", i, "items", j), code, f"transfer {transfer.code!r}"
+    for i, third_party in enumerate(policy.third_parties):
+        for j, code in enumerate(third_party.items):
+            yield ("third_parties", i, "items", j), code, f"third party {third_party.code!r}"
+
+
+def _check_item_references(policy: Policy, report: _Report) -> None:
+    declared = {item.code for item in policy.items}
+    for location, code, user in _item_references(policy):
+        if code not in declared:
+            report.error(location, f"{user} uses the item {code!r}, which is not declared under items:")
+
+
+def _check_other_references(policy: Policy, report: _Report) -> None:
+    purposes = {p.code: p for p in policy.purposes}
+    methods = {m.code for m in policy.collection_methods}
+    recipients = {p.code for p in policy.processors} | {
+        sub.code for p in policy.processors for sub in p.sub_processors
+    }
+    for i, purpose in enumerate(policy.purposes):
+        for j, code in enumerate(purpose.collected_by):
+            if code not in methods:
+                report.error(
+                    ("purposes", i, "collected_by", j),
+                    f"purpose {purpose.code!r} names the collection method {code!r}, "
+                    "which is not declared under collection_methods:",
+                )
+        for j, code in enumerate(purpose.offered_with):
+            if code not in purposes:
+                report.error(
+                    ("purposes", i, "offered_with", j),
+                    f"purpose {purpose.code!r} is offered with {code!r}, which is not a purpose",
+                )
+        if purpose.offered_with and purpose.required:
+            report.error(
+                ("purposes", i, "required"),
+                f"purpose {purpose.code!r} is offered as a separate consent box on other forms, "
+                "so it must be optional (required: false)",
+            )
+    for i, processor in enumerate(policy.processors):
+        for j, code in enumerate(processor.purposes):
+            if code not in purposes:
+                report.error(
+                    ("processors", i, "purposes", j),
+                    f"processor {processor.code!r} names the purpose {code!r}, which is not declared",
+                )
+    for i, transfer in enumerate(policy.transfers):
+        if transfer.processor is not None and transfer.processor not in recipients:
+            report.error(
+                ("transfers", i, "processor"),
+                f"transfer {transfer.code!r} names the processor {transfer.processor!r}, "
+                "which is neither a processor nor a sub-processor",
+            )
+    roles = {role.code for role in policy.roles}
+    for i, role in enumerate(policy.roles):
+        if role.covered_by is not None and role.covered_by not in roles:
+            report.error(
+                ("roles", i, "covered_by"), f"role {role.code!r} is covered_by {role.covered_by!r}, which is not a role"
+            )
+        if role.purposes == "all":
+            continue
+        for j, code in enumerate(role.purposes):
+            if code not in purposes:
+                report.error(
+                    ("roles", i, "purposes", j), f"role {role.code!r} names the unknown purpose {code!r}"
+                )
+
+
+def _check_consent_purposes(policy: Policy, report: _Report) -> None:
+    purposes = {p.code: p for p in policy.purposes}
+    for i, third_party in enumerate(policy.third_parties):
+        code = third_party.consent_purpose
+        if code is None:
+            continue
+        purpose = purposes.get(code)
+        if purpose is None or purpose.required:
+            what = "is not declared" if purpose is None else "is a required purpose"
+            report.error(
+                ("third_parties", i, "consent_purpose"),
+                f"third party {third_party.code!r}: consent_purpose {code!r} {what}; a provision to a "
+                "third party needs its own optional consent (PIPA 17①1, 22①3)",
+            )
+
+
+# --- purposes -----------------------------------------------------------------------------------
+
+
+def _check_purposes(policy: Policy, report: _Report) -> None:
+    for i, purpose in enumerate(policy.purposes):
+        if not purpose.items:
+            report.error(("purposes", i, "items"), f"purpose {purpose.code!r} collects no items")
+        if not purpose.end_events and purpose.retention.counted_from == "end":
+            report.error(
+                ("purposes", i, "end_events"),
+                f"purpose {purpose.code!r} has no end events, so its retention period "
+                f"({purpose.retention.period.iso()} after the service ends) would never start",
+            )
+        if not purpose.required and purpose.condition_of_service:
+            report.error(
+                ("purposes", i, "condition_of_service"),
+                f"purpose {purpose.code!r} is optional but marked condition_of_service: refusing an "
+                "optional consent must never cost the service (PIPA 16③, 22⑤)",
+            )
+
+
+def _check_free_text(policy: Policy, report: _Report) -> None:
+    kinds = {item.code: item.kind for item in policy.items}
+    for i, purpose in enumerate(policy.purposes):
+        if not purpose.web_form:
+            continue
+        for key in ("items", "optional_items"):
+            for j, code in enumerate(getattr(purpose, key)):
+                if kinds.get(code) == ItemKind.FREE_TEXT:
+                    report.warn(
+                        ("purposes", i, key, j),
+                        f"purpose {purpose.code!r}: the free-text item {code!r} may contain a resident "
+                        "registration number (주민등록번호), which may not be collected without a legal "
+                        "basis (PIPA 24-2); the form scans free text and refuses one",
+                    )
+
+
+# --- transfers ----------------------------------------------------------------------------------
+
+_TRANSFER_DISCLOSURES = (
+    "recipient",
+    "contact",
+    "country",
+    "items",
+    "timing",
+    "method",
+    "purpose",
+    "retention",
+    "refusal",
+)
+
+# Words that describe a way to refuse: a channel (mail, phone, a link, a placeholder printing one)
+# or an act (request, withdraw). "서비스가 제한될 수 있습니다" alone names the cost, not the way.
+_REFUSAL_WAY = re.compile(
+    r"@|https?://|\{\{|전화|메일|연락|요청|신청|철회|문의|홈페이지|"
+    r"\bemail\b|\bphone\b|\bcontact\b|\brequest\b|\bwithdraw|\bwebsite\b",
+    re.IGNORECASE,
+)
+_COUNTED_FROM_CONSENT = re.compile(r"동의\s*(후|일|한\s*날|시점)|(after|from)\s+(the\s+)?consent", re.IGNORECASE)
+
+
+def _blank(value: object) -> bool:
+    if isinstance(value, Text):
+        return not (value.ko.strip() or value.en.strip())
+    if isinstance(value, str):
+        return not value.strip()
+    return not value
+
+
+def _both(text: Text) -> str:
+    return f"{text.ko}\n{text.en}"
+
+
+def _check_transfers(policy: Policy, report: _Report) -> None:
+    for i, transfer in enumerate(policy.transfers):
+        missing = [name for name in _TRANSFER_DISCLOSURES if _blank(getattr(transfer, name))]
+        if missing:
+            report.error(
+                ("transfers", i),
+                f"transfer {transfer.code!r} does not disclose {', '.join(missing)}: an overseas transfer "
+                "must publish each of these (PIPA 28-8②)",
+            )
+        _warn_transfer_wording(transfer, i, report)
+
+
+def _warn_transfer_wording(transfer: Transfer, index: int, report: _Report) -> None:
+    if transfer.refusal is not None and not _REFUSAL_WAY.search(_both(transfer.refusal)):
+        report.warn(
+            ("transfers", index, "refusal"),
+            f"transfer {transfer.code!r}: the refusal text says what refusing costs but not how to "
+            "refuse (a channel or procedure); PIPA 28-8② asks for both",
+        )
+    if transfer.retention is not None and _COUNTED_FROM_CONSENT.search(_both(transfer.retention)):
+        report.warn(
+            ("transfers", index, "retention"),
+            f"transfer {transfer.code!r}: the recipient's retention is counted from consent, but records "
+            "are kept for a period after the purpose ends; state the recipient's retention the same "
+            "way (PIPA 21①, 28-8②)",
+        )
+
+
+# --- the officer and the dates ------------------------------------------------------------------
+
+
+def _check_officer(policy: Policy, report: _Report) -> None:
+    officer = policy.contacts.officer
+    for key in ("phone", "email"):
+        if not str(getattr(officer, key)).strip():
+            report.error(
+                ("contacts", "officer", key),
+                f"the privacy officer's {key} is missing: the policy must publish how to reach the "
+                "privacy officer (PIPA 30①, 31)",
+            )
+
+
+def _check_dates(policy: Policy, report: _Report) -> None:
+    if policy.effective < policy.announced:
+        report.error(
+            ("effective",),
+            f"the effective date {policy.effective} is before the announced date {policy.announced}: "
+            "a policy takes effect only after it is announced",
+        )
+
+
+# --- the document -----------------------------------------------------------------------------
+
+# Reported by the cross-reference checks already, on a better line.
+_DANGLING = re.compile(r"^the (item|purpose|method) '[^']*' is not declared in the policy$")
+
+
+def _check_document(policy: Policy, report: _Report) -> None:
+    """Unknown ``table:``/``list:`` sections and ``{{ placeholders }}`` naming nothing (the renderer's own
+    checks, so that ``check`` and the page agree on what renders)."""
+    for problem in render_problems(policy):
+        if not _DANGLING.match(problem.message):
+            report.error(problem.location, problem.message)
+
+
+# --- what the published wording must say --------------------------------------------------------
+
+_WITHOUT_CONSENT_CLAIM = re.compile(r"동의\s*없이[^.\n]*수집")
+_RECONSENT = re.compile(
+    r"2\s*년\s*마다|재\s*동의|수신\s*동의\s*여부|every\s+(2|two)\s+years|re-?confirm", re.IGNORECASE
+)
+# The document sections that print each purpose's legal basis beside its items.
+_SECTIONS_WITH_BASIS = re.compile(r"^(purposes|purposes_without_consent)(\[|$)")
+
+
+def _all_texts(policy: Policy) -> Iterator[Text]:
+    for article in policy.document.articles:
+        yield article.title
+        for block in article.blocks:
+            for text in (block.text, block.heading):
+                if text is not None:
+                    yield text
+    for purpose in policy.purposes:
+        yield purpose.description
+        for text in (purpose.refusal_effect, purpose.retention.description):
+            if text is not None:
+                yield text
+
+
+def _published_wording(policy: Policy) -> str:
+    """The policy as the public reads it, in both languages; its raw texts if it does not render."""
+    try:
+        return policy_render(policy, lang="ko", fmt="md") + "\n" + policy_render(policy, lang="en", fmt="md")
+    except RenderError:
+        return "\n".join(_both(text) for text in _all_texts(policy))
+
+
+def _prints_basis(policy: Policy) -> bool:
+    tables = (block.table or "" for article in policy.document.articles for block in article.blocks)
+    return any(_SECTIONS_WITH_BASIS.match(table.strip()) for table in tables)
+
+
+def _check_wording(policy: Policy, report: _Report) -> None:
+    wording = _published_wording(policy)
+    without_consent = [i for i, p in enumerate(policy.purposes) if p.basis != LegalBasis.CONSENT]
+    if not without_consent and _WITHOUT_CONSENT_CLAIM.search(wording):
+        report.warn(
+            ("purposes",),
+            "the text says personal information may be collected without consent (동의 없이 … 수집), but "
+            "no purpose has a legal basis other than consent: disclose those items and their legal basis "
+            "separately (PIPA 22③), as purposes with basis: contract or law",
+        )
+    if without_consent and not _prints_basis(policy):
+        report.warn(
+            ("purposes", without_consent[0], "basis"),
+            "purposes processed without consent are not published with their legal basis: add a block "
+            "with table: purposes, which prints each purpose's basis beside its items (PIPA 22③)",
+        )
+    for i, purpose in enumerate(policy.purposes):
+        if purpose.marketing and not _RECONSENT.search(wording):
+            report.warn(
+                ("purposes", i, "marketing"),
+                f"purpose {purpose.code!r} sends marketing, but the policy does not say that consent to "
+                "receive it is re-confirmed every 2 years (정보통신망법 시행령 62의3)",
+            )
+            break
+
+
+_CHECKS = (
+    _check_duplicate_codes,
+    _check_item_references,
+    _check_other_references,
+    _check_consent_purposes,
+    _check_purposes,
+    _check_free_text,
+    _check_transfers,
+    _check_officer,
+    _check_dates,
+    _check_document,
+    _check_wording,
+)

@@ -1,0 +1,150 @@
+"""``policybound policy check|render|publish|versions``: the policy file from the shell.
+
+``check`` is the compiler: every problem as ``FILE:LINE: message``, exit status 1 on any error (warnings
+alone exit 0). ``publish`` runs the same checks and stores nothing when they fail. The handlers only
+parse arguments and print; the work is in :mod:`policybound.policy.services` and ``selectors``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from policybound.audit.actors import Actor
+from policybound.lib import clock
+from policybound.policy.lint import policy_errors, policy_lint
+from policybound.policy.loader import PolicyInvalid, Problem, policy_load
+from policybound.policy.models import PolicyVersion, text_sha256
+from policybound.policy.render import policy_render
+from policybound.policy.selectors import (
+    policy_version_by_sha256,
+    policy_version_in_force,
+    policy_versions,
+)
+from policybound.policy.services import policy_publish
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date such as 2024-03-01") from None
+
+
+class Command(BaseCommand):
+    help = (
+        "The privacy policy file: check it (PIPA lint, FILE:LINE: messages), render it, publish it as "
+        "an immutable version with its announcement and effective dates, list the published versions."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="{check,render,publish,versions}")
+        check = actions.add_parser("check", help="validate a policy file; exit 1 on any error")
+        check.add_argument("file", type=Path)
+        render = actions.add_parser("render", help="print a policy file, or the version in force")
+        render.add_argument("file", type=Path, nargs="?", help="default: the published version in force")
+        render.add_argument("--lang", choices=("ko", "en"), default="ko")
+        render.add_argument("--format", dest="fmt", choices=("md", "html"), default="md")
+        publish = actions.add_parser("publish", help="publish a policy file as a new version")
+        publish.add_argument("file", type=Path)
+        publish.add_argument("--announced", type=_date, help="공고일자 (must equal the file's announced:)")
+        publish.add_argument("--effective", type=_date, help="시행일자 (must equal the file's effective:)")
+        actions.add_parser("versions", help="list the published versions")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        action = options["action"]
+        if action == "check":
+            self._check(options["file"])
+        elif action == "render":
+            self._render(options["file"], lang=options["lang"], fmt=options["fmt"])
+        elif action == "publish":
+            self._publish(options["file"], announced=options["announced"], effective=options["effective"])
+        else:
+            self._versions()
+
+    def _report(self, filename: str, problems: list[Problem]) -> None:
+        for problem in problems:
+            self.stderr.write(problem.format(filename), style_func=lambda line: line)
+
+    def _fail(self, filename: str, problems: list[Problem], what: str) -> CommandError:
+        self._report(filename, problems)
+        errors = len(policy_errors(problems))
+        return CommandError(f"{filename}: {errors} error(s); {what}", returncode=1)
+
+    def _check(self, path: Path) -> None:
+        try:
+            problems = policy_lint(policy_load(path))
+        except PolicyInvalid as invalid:
+            raise self._fail(str(path), invalid.problems, "the policy is invalid") from None
+        if policy_errors(problems):
+            raise self._fail(str(path), problems, "the policy is invalid")
+        self._report(str(path), problems)
+        warnings = f" ({len(problems)} warning(s))" if problems else ""
+        self.stdout.write(f"{path}: valid{warnings}")
+
+    def _render(self, path: Path | None, *, lang: str, fmt: str) -> None:
+        if path is None:
+            version = policy_version_in_force()
+            if version is None:
+                raise CommandError("no policy is published yet; give a FILE or publish one first")
+            policy = version.policy
+        else:
+            try:
+                policy = policy_load(path).policy
+            except PolicyInvalid as invalid:
+                raise self._fail(str(path), invalid.problems, "cannot render it") from None
+        self.stdout.write(policy_render(policy, lang=lang, fmt=fmt), ending="" if fmt == "html" else "\n")
+
+    def _publish(self, path: Path, *, announced: dt.date | None, effective: dt.date | None) -> None:
+        try:
+            loaded = policy_load(path)
+        except PolicyInvalid as invalid:
+            raise self._fail(str(path), invalid.problems, "nothing was published") from None
+        existing = policy_version_by_sha256(sha256=text_sha256(loaded.text))
+        if existing is not None:
+            self.stdout.write(
+                f"{path}: this exact text is already published as version {existing.pk} "
+                f"({existing.short_sha}, effective {existing.effective}); nothing to do"
+            )
+            return
+        try:
+            version = policy_publish(
+                text=loaded.text,
+                announced=announced or loaded.policy.announced,
+                effective=effective or loaded.policy.effective,
+                actor=Actor.system(f"cli:{getpass.getuser()}"),
+            )
+        except PolicyInvalid as invalid:
+            raise self._fail(str(path), invalid.problems, "nothing was published") from None
+        self._report(str(path), policy_lint(loaded))
+        self.stdout.write(
+            f"Published version {version.pk} ({version.short_sha}): announced {version.announced}, "
+            f"effective {version.effective}"
+        )
+
+    def _versions(self) -> None:
+        versions = list(policy_versions())
+        if not versions:
+            self.stdout.write("No policy is published yet.")
+            return
+        in_force = policy_version_in_force()
+        today = clock.today()
+        self.stdout.write(f"{'id':>4}  {'sha256':12}  {'announced':10}  {'effective':10}  {'status':10}  title")
+        for version in versions:
+            self.stdout.write(
+                f"{version.pk:>4}  {version.short_sha}  {version.announced}  {version.effective}  "
+                f"{_status(version, in_force, today):10}  {version.title}"
+            )
+
+
+def _status(version: PolicyVersion, in_force: PolicyVersion | None, today: dt.date) -> str:
+    if in_force is not None and version.pk == in_force.pk:
+        return "in force"
+    if version.effective > today:
+        return "upcoming" if version.announced <= today else "scheduled"
+    return "superseded"

@@ -1,0 +1,87 @@
+"""Public pages: the home page and the privacy policy (개인정보처리방침) with every past version.
+
+The policy page is the published version rendered from its own text, so what a visitor reads is
+exactly what the system runs. PIPA 30② wants it posted continuously and its changes traceable: the
+page shows its announcement and effective dates, announces a revision before it takes effect, and
+links to every earlier version.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
+
+from policybound.lib import clock
+from policybound.policy.models import PolicyVersion
+from policybound.policy.render import policy_render, policy_render_toc
+from policybound.policy.selectors import (
+    policy_version_find,
+    policy_version_in_force,
+    policy_version_upcoming,
+    policy_versions_announced,
+)
+from policybound.site.templatetags.site_tags import current_lang
+
+
+def _no_policy(request: HttpRequest) -> HttpResponse:
+    return render(request, "site/no_policy.html", status=404)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    version = policy_version_in_force()
+    if version is None:
+        return _no_policy(request)
+    policy = version.policy
+    return render(request, "site/home.html", {"policy": policy, "forms": policy.form_purposes()})
+
+
+def _version_context(version: PolicyVersion) -> dict[str, Any]:
+    lang = current_lang()
+    policy = version.policy
+    return {
+        "version": version,
+        "policy": policy,
+        "document": mark_safe(policy_render(policy, lang=lang, fmt="html")),  # noqa: S308 - the renderer escapes
+        "toc": policy_render_toc(policy, lang=lang),
+    }
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    version = policy_version_in_force()
+    if version is None:
+        return _no_policy(request)
+    context = _version_context(version)
+    context.update(in_force=True, upcoming=policy_version_upcoming())
+    return render(request, "site/privacy.html", context)
+
+
+def privacy_versions(request: HttpRequest) -> HttpResponse:
+    versions = list(policy_versions_announced())
+    in_force = policy_version_in_force()
+    today = clock.today()
+    rows = [
+        {
+            "version": version,
+            "in_force": in_force is not None and version.pk == in_force.pk,
+            "upcoming": version.effective > today,
+        }
+        for version in versions
+    ]
+    return render(request, "site/privacy_versions.html", {"rows": rows, "policy": in_force and in_force.policy})
+
+
+def privacy_version(request: HttpRequest, ref: str) -> HttpResponse:
+    version = policy_version_find(ref=ref)
+    if version is None:
+        raise Http404("no such version of the privacy policy")
+    in_force = policy_version_in_force()
+    context = _version_context(version)
+    context.update(
+        in_force=in_force is not None and in_force.pk == version.pk,
+        upcoming_version=version.effective > clock.today(),
+        current=in_force,
+    )
+    return render(request, "site/privacy.html", context)
