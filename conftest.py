@@ -84,3 +84,33 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         )
     elif _browser_tests["ran"]:
         terminalreporter.write_line(f"Browser tests: {_browser_tests['ran']} ran in {CHROMIUM}.")
+
+
+def _publish_policy_file(path: Path) -> Any:
+    """Publish a policy file under its own announcement and effective dates (the policy app's service)."""
+    from policybound.audit.actors import Actor
+    from policybound.policy.loader import policy_load
+    from policybound.policy.services import policy_publish
+
+    loaded = policy_load(path)
+    return policy_publish(
+        text=loaded.text,
+        announced=loaded.policy.announced,
+        effective=loaded.policy.effective,
+        actor=Actor.system("test-fixture"),
+    )
+
+
+@pytest.fixture
+def published_policy(db: None) -> Any:
+    """The bundled policy (``policies/kt-enterprise.yaml``) published, in force since 2022-01-19.
+
+    Returns the :class:`~policybound.policy.models.PolicyVersion`; ``.policy`` is the parsed policy.
+    """
+    return _publish_policy_file(SEED_POLICY)
+
+
+@pytest.fixture
+def example_policy(db: None) -> Any:
+    """The fictional example company's policy (``policies/examples/``) published under its own dates."""
+    return _publish_policy_file(EXAMPLE_POLICIES[0])

@@ -21,3 +21,7 @@ api.add_router("/policy", policy_router)
 from policybound.collection.api import router as collection_router  # noqa: E402 - routers mount after api exists
 
 api.add_router("/", collection_router)
+
+from policybound.retention.api import router as retention_router  # noqa: E402 - routers mount after api exists
+
+api.add_router("/", retention_router)

@@ -8,13 +8,13 @@ Each token carries one scope, and each endpoint names the scopes it accepts.
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TokenScope(models.TextChoices):
-    INTAKE = "intake", _("intake (submit forms, end engagements)")
-    STAFF = "staff", _("staff (back-office integrations)")
-    PROCESSOR = "processor", _("processor (entrusted items only)")
+    INTAKE = "intake", pgettext_lazy("token scope", "intake (submit forms, end engagements)")
+    STAFF = "staff", pgettext_lazy("token scope", "staff (back-office integrations)")
+    PROCESSOR = "processor", pgettext_lazy("token scope", "processor (entrusted items only)")
 
 
 class ApiToken(models.Model):

@@ -19,7 +19,8 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Header, Router, Schema
+from ninja import Field, Router, Schema, Status
+from ninja.params import HeaderEx, P
 
 from policybound.api.auth import TokenAuth, request_token, token_actor
 from policybound.api.models import TokenScope
@@ -52,7 +53,7 @@ class SubmissionIn(Schema):
         examples=[{"consulting": True, "marketing": False}],
     )
     source: str = Field(
-        default=Source.WEB, description="where the data came from", json_schema_extra={"enum": Source.values}
+        default=Source.WEB, description="where the data came from", json_schema_extra={"enum": [str(value) for value in Source.values]}
     )
     source_detail: str = Field(default="", description="e.g. the name of the event")
     notice_texts: dict[str, str] = Field(
@@ -118,14 +119,14 @@ AUTH_ERRORS: dict[int, Any] = {401: DetailOut, 403: DetailOut}
 def submission_create(
     request: HttpRequest,
     payload: SubmissionIn,
-    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
-) -> tuple[int, Any]:
+    idempotency_key: HeaderEx[str | None, P(alias="Idempotency-Key", description="retry-safe key")] = None,
+) -> Status[Any]:
     if idempotency_key is not None and not 0 < len(idempotency_key) <= IDEMPOTENCY_KEY_MAX:
         message = _("An idempotency key is 1 to %(limit)d characters.") % {"limit": IDEMPOTENCY_KEY_MAX}
-        return 400, {"errors": {"Idempotency-Key": [message]}}
+        return Status(400, {"errors": {"Idempotency-Key": [message]}})
     ip = normalize_ip(payload.ip)
     if payload.ip and ip is None:
-        return 400, {"errors": {"ip": [_("Enter a valid IPv4 or IPv6 address.")]}}
+        return Status(400, {"errors": {"ip": [_("Enter a valid IPv4 or IPv6 address.")]}})
     scoped_key = None if idempotency_key is None else f"token:{request_token(request).pk}:{idempotency_key}"
     try:
         result = submission_record(
@@ -142,10 +143,10 @@ def submission_create(
             idempotency_key=scoped_key,
         )
     except SubmissionRejected as rejected:
-        return 400, {"errors": rejected.errors}
+        return Status(400, {"errors": rejected.errors})
     except IdempotencyConflict:
-        return 409, {"detail": _("This idempotency key was used for a different request.")}
-    return 201, result
+        return Status(409, {"detail": _("This idempotency key was used for a different request.")})
+    return Status(201, result)
 
 
 @router.post(
@@ -158,7 +159,7 @@ def submission_create(
 )
 def engagement_end_view(
     request: HttpRequest, engagement_id: int, payload: EngagementEndIn | None = None
-) -> tuple[int, Any]:
+) -> Status[Any]:
     try:
         engagement = engagement_end(
             engagement_id=engagement_id,
@@ -166,9 +167,9 @@ def engagement_end_view(
             actor=token_actor(request),
         )
     except Engagement.DoesNotExist:
-        return 404, {"detail": _("There is no such engagement.")}
+        return Status(404, {"detail": _("There is no such engagement.")})
     except EngagementEnded:
-        return 409, {"detail": _("This engagement has ended already.")}
+        return Status(409, {"detail": _("This engagement has ended already.")})
     except EngagementRejected as rejected:
-        return 400, {"errors": rejected.errors}
-    return 200, engagement
+        return Status(400, {"errors": rejected.errors})
+    return Status(200, engagement)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any, NoReturn
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from policybound.policy.models import PolicyVersion
 from policybound.subjects.models import Organization, Subject
@@ -24,21 +24,21 @@ from policybound.subjects.models import Organization, Subject
 class Source(models.TextChoices):
     """Where personal data came from (seed article 3); other than ``web``/``api`` not from the subject."""
 
-    WEB = "web", _("web form")
-    API = "api", _("homepage (API)")
-    BUSINESS_CARD = "business_card", _("business card")
-    EVENT = "event", _("event or seminar attendee list")
-    PARTNER = "partner", _("partner list")
+    WEB = "web", pgettext_lazy("data source", "web form")
+    API = "api", pgettext_lazy("data source", "homepage (API)")
+    BUSINESS_CARD = "business_card", pgettext_lazy("data source", "business card")
+    EVENT = "event", pgettext_lazy("data source", "event or seminar attendee list")
+    PARTNER = "partner", pgettext_lazy("data source", "partner list")
 
 
 class Channel(models.TextChoices):
     """How a submission or a consent event reached us."""
 
-    WEB = "web", _("web form")
-    API = "api", _("API")
-    IMPORT = "import", _("file import")
-    MAIL_LINK = "mail_link", _("link in an e-mail")
-    CONSOLE = "console", _("staff console")
+    WEB = "web", pgettext_lazy("collection channel", "web form")
+    API = "api", pgettext_lazy("collection channel", "API")
+    IMPORT = "import", pgettext_lazy("collection channel", "file import")
+    MAIL_LINK = "mail_link", pgettext_lazy("collection channel", "link in an e-mail")
+    CONSOLE = "console", pgettext_lazy("collection channel", "staff console")
 
 
 class Submission(models.Model):
@@ -94,10 +94,10 @@ class NoticeText(models.Model):
 
 
 class ReceiptEvent(models.TextChoices):
-    GIVEN = "given", _("given")
-    REFUSED = "refused", _("refused")
-    WITHDRAWN = "withdrawn", _("withdrawn")
-    CONFIRMED = "confirmed", _("confirmed by e-mail")
+    GIVEN = "given", pgettext_lazy("consent event", "given")
+    REFUSED = "refused", pgettext_lazy("consent event", "refused")
+    WITHDRAWN = "withdrawn", pgettext_lazy("consent event", "withdrawn")
+    CONFIRMED = "confirmed", pgettext_lazy("consent event", "confirmed by e-mail")
 
 
 class AppendOnly(Exception):
@@ -147,9 +147,9 @@ class ConsentReceipt(models.Model):
 
 
 class EngagementStatus(models.TextChoices):
-    PENDING = "pending", _("waiting for e-mail confirmation")
-    ACTIVE = "active", _("active")
-    ENDED = "ended", _("ended")
+    PENDING = "pending", pgettext_lazy("engagement status", "waiting for e-mail confirmation")
+    ACTIVE = "active", pgettext_lazy("engagement status", "active")
+    ENDED = "ended", pgettext_lazy("engagement status", "ended")
 
 
 class Engagement(models.Model):
@@ -174,10 +174,25 @@ class Engagement(models.Model):
         PolicyVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     deadline = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Retention (policybound.retention): when the sweep destroyed (or archived) what this engagement
+    # alone needed. The partial indexes keep the sweep's cost proportional to what is due.
+    retention_done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("started_at", "id")
-        indexes = [models.Index(fields=("subject", "purpose", "status"), name="engagement_subject_purpose")]
+        indexes = [
+            models.Index(fields=("subject", "purpose", "status"), name="engagement_subject_purpose"),
+            models.Index(
+                fields=("deadline", "id"),
+                condition=models.Q(retention_done_at__isnull=True, deadline__isnull=False),
+                name="engagement_due",
+            ),
+            models.Index(
+                fields=("purpose", "started_at"),
+                condition=models.Q(ended_at__isnull=True),
+                name="engagement_open",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Engagement {self.pk} ({self.purpose} {self.status})"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from policybound.policy.schema import Policy, Purpose
 
@@ -37,7 +38,7 @@ def consent_notice(policy: Policy, purpose_code: str, *, lang: str = "ko") -> st
     """The plain-text notice for the consent to ``purpose_code``, in ``lang`` (``ko`` or ``en``)."""
     purpose = policy.purpose(purpose_code)
     with translation.override(lang):
-        kind = _("required") if purpose.required else _("optional")
+        kind = pgettext("consent", "required") if purpose.required else pgettext("consent", "optional")
         items = ", ".join(policy.item(code).label.get(lang) for code in purpose.items)
         if purpose.optional_items:
             optional = ", ".join(policy.item(code).label.get(lang) for code in purpose.optional_items)

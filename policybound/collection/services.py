@@ -32,7 +32,12 @@ from django.utils.translation import gettext as _
 from policybound.audit.actors import Actor
 from policybound.audit.models import AuditAction
 from policybound.audit.services import audit_record
-from policybound.collection.mail import confirm_url, marketing_decision_send, newsletter_confirm_send, unsubscribe_url
+from policybound.collection.mail import (
+    confirm_url,
+    marketing_decision_send,
+    newsletter_confirm_send,
+    unsubscribe_url,
+)
 from policybound.collection.models import (
     Channel,
     ConsentReceipt,

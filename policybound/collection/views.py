@@ -15,7 +15,12 @@ from django.views.decorators.http import require_http_methods
 
 from policybound.audit.actors import Actor, client_ip
 from policybound.collection.models import Engagement
-from policybound.collection.services import EngagementEnded, EngagementRejected, subscription_confirm, subscription_end
+from policybound.collection.services import (
+    EngagementEnded,
+    EngagementRejected,
+    subscription_confirm,
+    subscription_end,
+)
 from policybound.collection.tokens import confirm_token_check, unsubscribe_token_check
 from policybound.collection.validation import language
 from policybound.policy.selectors import policy_version_in_force

@@ -92,14 +92,31 @@ class DownloadConfirmation(models.Model):
     """A reviewer's confirmation of the reason given for one download of personal data.
 
     The 안전성 확보조치 기준 asks that a download's reason be confirmed; a download without one is
-    listed by the monthly review until somebody confirms it. ``event`` is the audit event's id.
+    listed by the monthly review until somebody confirms it. ``key`` names the download: the export
+    id its audit rows share (``export:<id>``), or a single audit row (``event:<sequence>``).
     """
 
-    event_id = models.BigIntegerField(unique=True)
+    key = models.CharField(max_length=64, unique=True)
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     confirmed_at = models.DateTimeField()
     note = models.CharField(max_length=300, blank=True)
 
     def __str__(self) -> str:
-        return f"download {self.event_id} confirmed"
+        return f"download {self.key} confirmed"
 
+
+class ReplyNote(models.Model):
+    """A handler's note that a consulting request or inquiry was answered (the inbox's "reply noted").
+
+    It holds no personal data, only who answered and when; it goes when the engagement is destroyed.
+    """
+
+    engagement = models.ForeignKey("collection.Engagement", on_delete=models.CASCADE, related_name="reply_notes")
+    noted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    noted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-noted_at"]
+
+    def __str__(self) -> str:
+        return f"reply to engagement {self.engagement_id} noted"

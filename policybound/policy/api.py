@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from policybound.policy.models import PolicyVersion
 from policybound.policy.schema import Text
@@ -139,8 +139,8 @@ def policy_out(version: PolicyVersion) -> PolicyOut:
     summary="The privacy policy in force",
     operation_id="policy_in_force",
 )
-def policy_in_force_get(request: HttpRequest) -> tuple[int, PolicyOut | ErrorOut]:
+def policy_in_force_get(request: HttpRequest) -> Status[PolicyOut | ErrorOut]:
     version = policy_version_in_force()
     if version is None:
-        return 404, ErrorOut(detail="No privacy policy is published yet.")
-    return 200, policy_out(version)
+        return Status(404, ErrorOut(detail="No privacy policy is published yet."))
+    return Status(200, policy_out(version))

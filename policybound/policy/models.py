@@ -30,6 +30,16 @@ class PolicyVersionImmutable(Exception):
     """A published version was about to be changed or deleted; published text is final."""
 
 
+class PolicyVersionQuerySet(models.QuerySet["PolicyVersion"]):
+    """Bulk ``update()`` and ``delete()`` would bypass the model's guard; they are refused too."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise PolicyVersionImmutable("published policy versions are never changed")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PolicyVersionImmutable("published policy versions are never deleted")
+
+
 class PolicyVersion(models.Model):
     """One published version of the policy: its text, exactly as published, and its dates."""
 
@@ -41,12 +51,22 @@ class PolicyVersion(models.Model):
     published_at = models.DateTimeField()
     published_by = models.CharField(max_length=200, help_text="who published it (a person or a system job)")
 
+    objects = PolicyVersionQuerySet.as_manager()
+
     class Meta:
         ordering = ("-effective", "-published_at", "-id")
         indexes = [models.Index(fields=("effective", "published_at"), name="policy_version_effective")]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.effective}, {self.sha256[:12]})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise PolicyVersionImmutable("a published policy version is never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PolicyVersionImmutable("a published policy version is never deleted")
 
     @property
     def policy(self) -> Policy:
@@ -61,11 +81,3 @@ class PolicyVersion(models.Model):
     @property
     def short_sha(self) -> str:
         return self.sha256[:12]
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise PolicyVersionImmutable("a published policy version is never changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PolicyVersionImmutable("a published policy version is never deleted")

@@ -105,11 +105,25 @@ def render_problems(policy: Policy) -> list[RenderProblem]:
         ctx = Context(policy, lang)
         for location, text, row in texts_with_rows(policy):
             _try(problems, (*location, lang), partial(ctx.inline_str, text.get(lang), local=row))
+        for location, text in _document_texts(policy):
+            _try(problems, location, partial(ctx.inline, text))
         _collect_document(ctx, problems)
     unique: dict[str, RenderProblem] = {}
     for problem in problems:
         unique.setdefault(problem.message, problem)
     return list(unique.values())
+
+
+def _document_texts(policy: Policy) -> Iterable[tuple[Location, Text]]:
+    """The document's prose and headings, located to their key (``- text:``), so a bad placeholder is
+    reported on its block's line once, whichever language has it."""
+    for a, article in enumerate(policy.document.articles):
+        for b, block in enumerate(article.blocks):
+            for key, text in (("text", block.text), ("heading", block.heading)):
+                if text is not None:
+                    yield ("document", "articles", a, "blocks", b, key), text
+            for c, column in enumerate(block.columns or []):
+                yield ("document", "articles", a, "blocks", b, "columns", c), column
 
 
 def placeholder_paths_valid(policy: Policy) -> bool:

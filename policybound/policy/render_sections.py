@@ -41,6 +41,7 @@ WORDS: Mapping[str, tuple[str, str]] = {
     "purpose": ("수집·이용 목적", "Purpose of collection and use"),
     "items": ("개인정보 항목", "Personal information items"),
     "kind": ("구분", "Type"),
+    "basis": ("처리 근거", "Legal basis"),
     "retention": ("보유 및 이용 기간", "Retention period"),
     "law": ("보존 근거", "Legal basis"),
     "records": ("보존 대상", "Records kept"),
@@ -240,6 +241,16 @@ def _purposes_full(ctx: Context, options: TableOptions) -> list[Node]:
         for p in ctx.policy.purposes
     )
     return _table(ctx, options, ["purpose", "items", "kind", "retention"], rows)
+
+
+def _purposes_without_consent(ctx: Context, options: TableOptions) -> list[Node]:
+    """Purposes processed without consent, with their legal basis (PIPA 22③ asks for them apart)."""
+    rows = (
+        (_purpose_cell(ctx, p), _items_cell(ctx, p), _cell((_basis_words(ctx, p),)), _retention_cell(ctx, p))
+        for p in ctx.policy.purposes
+        if p.basis != LegalBasis.CONSENT
+    )
+    return _table(ctx, options, ["purpose", "items", "basis", "retention"], rows)
 
 
 def _purposes_retention(ctx: Context, options: TableOptions) -> list[Node]:
@@ -570,6 +581,9 @@ RENDER_SECTIONS: Mapping[str, Section] = {
     ),
     "purposes_required": Section("required purposes and their items", table=_purposes_table(True)),
     "purposes_optional": Section("optional purposes and their items", table=_purposes_table(False)),
+    "purposes_without_consent": Section(
+        "purposes processed without consent and their legal basis", table=_purposes_without_consent
+    ),
     "purposes_retention": Section(
         "each purpose's retention period and the events it counts from", table=_purposes_retention
     ),

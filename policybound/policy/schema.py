@@ -298,7 +298,11 @@ class Block(Strict):
     """One block of an article: prose, or a table or list generated from a section of the data.
 
     Prose may name data with ``{{ path }}`` placeholders (``{{ contacts.officer.phone }}``), so a
-    phone number is written once and printed wherever the text needs it.
+    phone number is written once and printed wherever the text needs it; a list in a path is entered
+    by an entry's code (``purposes.consulting.retention.period``). Blank lines separate paragraphs.
+    ``table``/``list`` name a section of the data (``policybound.policy.render.RENDER_SECTIONS``),
+    optionally sliced (``safeguards_administrative[2:]`` continues the numbering at 3). A heading above
+    a table becomes its caption.
     """
 
     text: Text | None = None

@@ -36,7 +36,7 @@ from policybound.lib.ratelimit import rate_limit_hit
 from policybound.policy.models import PolicyVersion
 from policybound.policy.schema import Policy, Purpose
 from policybound.policy.selectors import policy_version_by_sha256, policy_version_in_force
-from policybound.site.forms.notices import retention_text
+from policybound.site.forms.notices import provisions_allowed_by, retention_text
 from policybound.site.forms.receipt import DoneReceipt, done_token_make, done_token_read
 from policybound.site.forms.spec import (
     PurposeForm,
@@ -155,9 +155,15 @@ def form(request: HttpRequest, purpose: str) -> HttpResponse:
 
 def _done_context(policy: Policy, purpose: Purpose, receipt: DoneReceipt) -> dict[str, Any]:
     lang = current_lang()
-    stored = [policy.item(code).label.get(lang) for code in receipt.items if any(i.code == code for i in policy.items)]
+    order = [*purpose.items, *purpose.optional_items]
+    stored = [policy.item(code).label.get(lang) for code in order if code in receipt.items]
     decisions = [
-        {"purpose": policy.purpose(code), "given": given, "retention": retention_text(policy.purpose(code), lang=lang)}
+        {
+            "purpose": policy.purpose(code),
+            "given": given,
+            "retention": retention_text(policy.purpose(code), lang=lang),
+            "recipients": [p.recipient.get(lang) for p in provisions_allowed_by(policy, code)],
+        }
         for code, given in receipt.consents.items()
         if any(p.code == code for p in policy.purposes)
     ]
@@ -168,6 +174,7 @@ def _done_context(policy: Policy, purpose: Purpose, receipt: DoneReceipt) -> dic
         "retention": retention_text(purpose, lang=lang),
         "decisions": decisions,
         "awaiting_confirmation": receipt.awaiting_confirmation,
+        "deadline": policy.rights.deadline_days,
     }
 
 

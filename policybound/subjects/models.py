@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from policybound.vault.models import DataKey
 
@@ -30,6 +30,12 @@ class Subject(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     data_key = models.OneToOneField(DataKey, on_delete=models.PROTECT, related_name="subject")
     created_at = models.DateTimeField()
+    # Retention (policybound.retention): a destroyed subject stays as a pseudonymous tombstone, so
+    # consent receipts and audit rows keep pointing at its id; its key is crypto-erased, its values,
+    # submissions and blind indexes deleted. A sweep claims the subject by updating the claim columns.
+    destroyed_at = models.DateTimeField(null=True, blank=True)
+    retention_claimed_by = models.CharField(max_length=100, blank=True)
+    retention_claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("created_at",)
@@ -39,8 +45,8 @@ class Subject(models.Model):
 
 
 class IndexKind(models.TextChoices):
-    EMAIL = "email", _("e-mail address")
-    PHONE = "phone", _("phone number")
+    EMAIL = "email", pgettext_lazy("contact kind", "e-mail address")
+    PHONE = "phone", pgettext_lazy("contact kind", "phone number")
 
 
 class SubjectIndex(models.Model):

@@ -6,6 +6,9 @@ Carol a marketing handler scoped to newsletters, and Charlie an account with no 
 
 from __future__ import annotations
 
+import functools
+import itertools
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -16,11 +19,13 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from policybound.audit.actors import Actor
+from policybound.collection.services import submission_record
 from policybound.console import accounts
 from policybound.lib import clock
-from policybound.policy.loader import policy_load
+from policybound.policy.loader import LoadedPolicy, policy_load
 from policybound.policy.models import PolicyVersion, text_sha256
 from policybound.policy.schema import Policy, Role
+from policybound.vault.keys import encode_key
 
 PASSWORD = "correct horse battery staple 7"
 OPERATOR = Actor.system("cli:test")
@@ -36,11 +41,22 @@ def scoped(policy: Policy) -> Policy:
     return policy.model_copy(update={"roles": roles})
 
 
+@functools.cache
+def _bundled() -> LoadedPolicy:
+    return policy_load(settings.POLICYBOUND_BUNDLED_POLICY)
+
+
+@pytest.fixture
+def fast_passwords(settings: Any) -> None:
+    """Argon2 is slow on purpose; tests that only need an account use a fast hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def published(db: Any) -> PolicyVersion:
     # Stored directly rather than through policy_publish: the console's tests need the bundled
     # policy's roles and purposes, not its lint verdict.
-    loaded = policy_load(settings.POLICYBOUND_BUNDLED_POLICY)
+    loaded = _bundled()
     return PolicyVersion.objects.create(
         text=loaded.text,
         sha256=text_sha256(loaded.text),
@@ -58,7 +74,7 @@ def policy(published: PolicyVersion) -> Policy:
 
 
 @pytest.fixture
-def make_staff(policy: Policy) -> Callable[..., Any]:
+def make_staff(policy: Policy, fast_passwords: None) -> Callable[..., Any]:
     def make(username: str, role: str | None) -> Any:
         if role is None:
             from django.contrib.auth import get_user_model
@@ -105,3 +121,46 @@ def signed_in(user: Any) -> Client:
 @pytest.fixture
 def as_staff() -> Callable[[Any], Client]:
     return signed_in
+
+
+@pytest.fixture(autouse=True)
+def vault_keys(settings: Any) -> Any:
+    """Fresh vault keys per test, so nothing depends on keys left in the data directory."""
+    settings.POLICYBOUND_MASTER_KEY = encode_key(os.urandom(32))
+    settings.POLICYBOUND_MASTER_KEY_OLD = None
+    settings.POLICYBOUND_INDEX_KEY = encode_key(os.urandom(32))
+    return settings
+
+
+VISITOR = Actor.public(ip="203.0.113.10")
+_counter = itertools.count(1)
+
+
+def person(n: int) -> dict[str, str]:
+    """Obviously fake but realistic values for the n-th visitor."""
+    return {
+        "name": "홍길동" if n == 1 else f"김테스트{n}",
+        "phone": f"010-2000-{n:04d}",
+        "email": f"visitor{n}@example.com",
+        "company": f"예시상사{n}",
+    }
+
+
+def submit(purpose: str = "consulting", *, n: int | None = None, marketing: bool = False, **changes: Any) -> Any:
+    """A form submission for ``purpose`` by visitor ``n`` (a new one by default)."""
+    number = n if n is not None else next(_counter) + 100
+    fields: dict[str, Any] = person(number)
+    if purpose in ("consulting", "inquiry"):
+        fields["message"] = "클라우드 전환 상담을 원합니다."
+    if purpose == "newsletter":
+        fields["interests"] = ["cloud"]
+    fields.update(changes)
+    return submission_record(
+        purpose=purpose, fields=fields, consents={purpose: True, "marketing": marketing}, source="web", actor=VISITOR
+    )
+
+
+@pytest.fixture
+def hong(published: PolicyVersion) -> Any:
+    """홍길동's consulting request: subject, submission and engagement ids."""
+    return submit("consulting", n=1)

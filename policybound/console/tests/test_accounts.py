@@ -118,3 +118,8 @@ def test_it_keeps_permission_changes_for_three_years(bob):
     with clock.frozen(dt.datetime(2030, 1, 1, tzinfo=dt.UTC)):
         assert not permission_changes_expired(as_of=clock.now() - dt.timedelta(days=1094)).exists()
         assert permission_changes_expired(as_of=clock.now() + dt.timedelta(days=1096 * 4)).exists()
+
+
+def test_it_hashes_staff_passwords_with_argon2(policy):
+    user = accounts.staff_create(username="dave", role="marketing", password=PASSWORD, policy=policy, actor=OPERATOR)
+    assert user.password.startswith("argon2")

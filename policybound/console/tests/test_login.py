@@ -67,7 +67,7 @@ def test_it_confirms_enrolment_with_a_current_code(bob):
     response = client.post(CODE, {"token": code_for(device)})
     assert response.status_code == 302
     assert TOTPDevice.objects.get(user=bob).confirmed
-    assert client.get("/console/inbox/").status_code == 200
+    assert client.get("/console/inbox/consulting/").status_code == 200
 
 
 def test_it_refuses_a_wrong_code_at_enrolment(bob):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import sys
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -9,12 +10,11 @@ from django.core.management import CommandError, call_command
 from policybound.console.models import PermissionChange
 from policybound.console.tests.conftest import PASSWORD
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
 
 
 def run(*args: str, stdin: str = "") -> str:
     out = io.StringIO()
-    import sys
 
     previous, sys.stdin = sys.stdin, io.StringIO(stdin)
     try:

@@ -118,7 +118,7 @@ def test_publish_refuses_an_invalid_file_and_stores_nothing(broken: Path) -> Non
 
 @pytest.mark.django_db
 def test_publish_refuses_dates_the_file_does_not_state(valid: Path) -> None:
-    error, err = failing("publish", str(valid), "--announced", "2024-03-01", "--effective", "2024-05-01")
+    _, err = failing("publish", str(valid), "--announced", "2024-03-01", "--effective", "2024-05-01")
     assert "the file says effective: 2024-03-08" in err
     assert not PolicyVersion.objects.exists()
 
@@ -168,6 +168,14 @@ def test_render_prints_a_file_in_english_markdown(valid: Path) -> None:
 def test_render_prints_a_file_in_korean_html(valid: Path) -> None:
     out, _ = run("render", str(valid), "--format", "html")
     assert "한빛랩스 개인정보처리방침" in out and "<" in out
+
+
+def test_render_explains_a_file_that_cannot_render(tmp_path: Path) -> None:
+    path = tmp_path / "unrenderable.yaml"
+    block = {"list": "hobbies"}
+    path.write_text(policy_yaml(lambda d: d["document"]["articles"][0]["blocks"].append(block)), encoding="utf-8")
+    error, _ = failing("render", str(path))
+    assert "cannot render it" in str(error) and "'hobbies' is not a section" in str(error)
 
 
 @pytest.mark.django_db

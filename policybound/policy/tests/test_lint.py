@@ -295,10 +295,52 @@ def test_it_accepts_that_claim_when_a_purpose_has_another_legal_basis() -> None:
     block = {"text": _t("회사는 아래의 경우에 한하여 동의 없이 개인정보를 수집·이용할 수 있습니다.", "Without consent in some cases.")}
 
     def mutate(d: Data) -> None:
-        d["document"]["articles"][0]["blocks"].append(block)
+        d["document"]["articles"][0]["blocks"] += [block, {"table": "purposes"}]
         d["purposes"][0]["basis"] = "contract"
 
     assert lint(policy_yaml(mutate)) == []
+
+
+def test_it_warns_when_purposes_without_consent_are_published_without_their_basis() -> None:
+    text = policy_yaml(lambda d: d["purposes"][0].update(basis="law"))
+    problem = only(lint(text), "warning")
+    assert "table: purposes" in problem.message and "PIPA 22③" in problem.message
+    assert problem.line == line_of(text, "basis: law")
+
+
+# --- the document -------------------------------------------------------------------------------
+
+
+def test_it_rejects_an_unknown_table_section() -> None:
+    text = policy_yaml(lambda d: d["document"]["articles"][0]["blocks"].append({"table": "purposes_secret"}))
+    problem = only(lint(text))
+    assert "'purposes_secret' is not a section" in problem.message
+    assert problem.line == line_of(text, "- table: purposes_secret")
+
+
+def test_it_rejects_an_unknown_list_section() -> None:
+    text = policy_yaml(lambda d: d["document"]["articles"][0]["blocks"].append({"list": "hobbies"}))
+    problem = only(lint(text))
+    assert "'hobbies' is not a section" in problem.message
+    assert problem.line == line_of(text, "- list: hobbies")
+
+
+def test_it_rejects_a_placeholder_that_names_nothing() -> None:
+    block = {"text": _t("전화: {{ contacts.officer.fax }}", "Phone: {{ contacts.officer.fax }}")}
+    text = policy_yaml(lambda d: d["document"]["articles"][0]["blocks"].append(block))
+    problems = lint(text)
+    assert problems, "expected a problem for the unknown placeholder"
+    assert all(p.severity == "error" and "contacts.officer.fax" in p.message for p in problems)
+    block = line_of(text, "- text:", after="The Company protects")
+    assert problems[0].line in (block, block + 1)  # the block, or its Korean text
+
+
+def test_it_rejects_a_placeholder_in_the_data_that_names_nothing() -> None:
+    tasks = _t("메일 발송 ({{ itemz }})", "Sending mail ({{ itemz }})")
+    text = policy_yaml(lambda d: d["processors"][0].update(tasks=tasks))
+    problems = lint(text)
+    assert problems and all("itemz" in p.message for p in problems)
+    assert problems[0].line == line_of(text, "메일 발송 ({{ itemz }})")
 
 
 def test_it_warns_when_marketing_is_not_reconfirmed_every_two_years() -> None:

@@ -94,6 +94,15 @@ def test_it_never_deletes_a_published_version() -> None:
     assert PolicyVersion.objects.filter(pk=version.pk).exists()
 
 
+def test_it_refuses_bulk_changes_and_deletions() -> None:
+    publish()
+    with pytest.raises(PolicyVersionImmutable):
+        PolicyVersion.objects.update(title="Bob's edit")
+    with pytest.raises(PolicyVersionImmutable):
+        PolicyVersion.objects.all().delete()
+    assert PolicyVersion.objects.get().title == "한빛랩스 개인정보처리방침"
+
+
 def test_it_parses_a_version_once() -> None:
     version = publish()
     again = PolicyVersion.objects.get(pk=version.pk)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from policybound.collection.notices import consent_notice
 from policybound.policy.schema import Policy, Purpose, ThirdParty
@@ -19,7 +20,7 @@ from policybound.policy.schema import Policy, Purpose, ThirdParty
 
 def _third_party_notice(policy: Policy, provision: ThirdParty, *, required: bool, lang: str) -> str:
     with translation.override(lang):
-        kind = _("required") if required else _("optional")
+        kind = pgettext("consent", "required") if required else pgettext("consent", "optional")
         recipient = provision.recipient.get(lang)
         items = ", ".join(policy.item(code).label.get(lang) for code in provision.items)
         if provision.refusal_effect is not None:

@@ -12,16 +12,11 @@ from typing import Any
 from django import template
 from django.utils.translation import get_language
 
+from policybound.policy.render_text import Context
 from policybound.policy.schema import Policy, Text
 from policybound.policy.selectors import policy_in_force
 
 register = template.Library()
-
-_UNSET = object()
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
 
 
 def current_lang() -> str:
@@ -36,23 +31,35 @@ def tr(text: Text | None) -> str:
 
 
 @register.filter
+def as_name(text: Text | None) -> str:
+    """A policy text used as a name on its own (a heading, the site's brand).
+
+    English labels are written to sit inside sentences ("the KT Enterprise website"); standing alone
+    they lose the leading article and start with a capital.
+    """
+    words = tr(text)
+    if words[:4].lower() == "the ":
+        words = words[4:]
+    return words[:1].upper() + words[1:]
+
+
+@register.filter
 def policy_date(day: dt.date | None, policy: Policy | None = None) -> str:
     """A date as the policy's document prints it (``2022. 1. 19.``, ``January 19, 2022``)."""
     if day is None:
         return ""
     if policy is None:
         return day.isoformat()
-    pattern = policy.document.date_format.get(current_lang())
-    return pattern.format(year=day.year, month=day.month, day=day.day, month_name=_MONTHS[day.month - 1])
+    return Context(policy, "en" if current_lang() == "en" else "ko").date(day)
 
 
 @register.simple_tag(takes_context=True)
 def site_policy(context: template.Context) -> Policy | None:
     """The policy in force, fetched once per request (``{% site_policy as policy %}``)."""
     request: Any = context.get("request")
-    cached = getattr(request, "_site_policy", _UNSET) if request is not None else _UNSET
-    if cached is not _UNSET:
-        return cached  # type: ignore[no-any-return]
+    if request is not None and hasattr(request, "_site_policy"):
+        cached: Policy | None = request._site_policy
+        return cached
     policy = policy_in_force()
     if request is not None:
         request._site_policy = policy

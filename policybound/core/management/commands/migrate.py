@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import CommandParser
 from django.core.management.commands.migrate import Command as DjangoMigrate
 
@@ -29,3 +30,5 @@ class Command(DjangoMigrate):
             if options["verbosity"] >= 1:
                 self.stdout.write(self.style.MIGRATE_HEADING(f"Database {alias}:"))
             super().handle(*args, **{**options, "database": alias})
+        # The database cache (settings.CACHES) needs its table; the router keeps it out of the archive.
+        call_command("createcachetable", verbosity=options["verbosity"])

@@ -1,12 +1,20 @@
 """``policybound serve``: everything ``make run`` needs, then a production-grade server.
 
-Migrates both databases, publishes the bundled policy when nothing is published yet, and replaces
-this process with gunicorn (never Django's development server).
+Migrates both databases, publishes the bundled policy when nothing is published yet, starts the
+daily retention sweep, and replaces this process with gunicorn (never Django's development server).
+
+The sweep runs in its own process, ``policybound worker --parent-pid <this pid>``, started before the
+``exec``: gunicorn keeps this pid, so the worker's parent is the gunicorn master, and the worker exits
+when the master does. A separate process rather than a thread in the master, because gunicorn forks
+its web workers from the master, and forking a process with a running thread that may hold a
+database connection or a lock is how deadlocks start; it is also exactly what production runs
+(``policybound worker`` under a supervisor). ``--no-scheduler`` leaves it out.
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from typing import Any
 
@@ -23,6 +31,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default=os.environ.get("POLICYBOUND_BIND", "127.0.0.1:8000"))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("POLICYBOUND_WORKERS", "2")))
+        parser.add_argument(
+            "--no-scheduler", dest="scheduler", action="store_false", help="do not start the daily retention sweep"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
@@ -31,6 +42,11 @@ class Command(BaseCommand):
             self.stdout.write(f"Published the bundled policy {version.sha256[:12]} ({version.title})")
         self.stdout.write(f"Serving on http://{options['bind']}/ (privacy policy at /privacy/)")
         sys.stdout.flush()
+        if options["scheduler"]:
+            worker = [sys.executable, "-m", "policybound.cli", "worker", "--parent-pid", str(os.getpid())]
+            subprocess.Popen(worker, close_fds=True)
+            self.stdout.write("Retention sweep scheduled daily (policybound worker)")
+            sys.stdout.flush()
         argv = [
             sys.executable, "-m", "gunicorn", "policybound.wsgi:application",
             "--bind", options["bind"], "--workers", str(options["workers"]),

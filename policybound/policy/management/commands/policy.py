@@ -20,7 +20,7 @@ from policybound.lib import clock
 from policybound.policy.lint import policy_errors, policy_lint
 from policybound.policy.loader import PolicyInvalid, Problem, policy_load
 from policybound.policy.models import PolicyVersion, text_sha256
-from policybound.policy.render import policy_render
+from policybound.policy.render import RenderError, policy_render
 from policybound.policy.selectors import (
     policy_version_by_sha256,
     policy_version_in_force,
@@ -41,6 +41,9 @@ class Command(BaseCommand):
         "The privacy policy file: check it (PIPA lint, FILE:LINE: messages), render it, publish it as "
         "an immutable version with its announcement and effective dates, list the published versions."
     )
+
+    # A policy check is a compiler run; the site's deployment checks are not its business.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="{check,render,publish,versions}")
@@ -98,7 +101,11 @@ class Command(BaseCommand):
                 policy = policy_load(path).policy
             except PolicyInvalid as invalid:
                 raise self._fail(str(path), invalid.problems, "cannot render it") from None
-        self.stdout.write(policy_render(policy, lang=lang, fmt=fmt), ending="" if fmt == "html" else "\n")
+        try:
+            rendered = policy_render(policy, lang=lang, fmt=fmt)
+        except RenderError as error:
+            raise CommandError(f"{path or 'the version in force'}: cannot render it: {error}") from None
+        self.stdout.write(rendered, ending="")
 
     def _publish(self, path: Path, *, announced: dt.date | None, effective: dt.date | None) -> None:
         try:

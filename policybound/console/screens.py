@@ -1,0 +1,232 @@
+"""What the working screens show: the inbox of a purpose and a subject's page, masked.
+
+These reads open sealed values (through the vault) only to mask them at once; the plaintext never
+leaves this module except through :func:`value_open`, which the reveal and export services call
+after recording why. Every function takes the account, so that what a handler sees is cut to the
+purposes and items of its role (:mod:`policybound.console.access`) here, not in a template.
+
+Each list runs a fixed number of queries however long it is: engagements with their subject, data
+key, submission and organisation in one query, values and reply notes prefetched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Max, Prefetch, Q
+
+from policybound.collection.models import ConsentReceipt, Engagement, EngagementStatus, Submission, SubmissionValue
+from policybound.console.access import items_in_scope, purposes_in_scope
+from policybound.console.masking import mask
+from policybound.console.models import ReplyNote
+from policybound.console.roles import WORK_ALL_PURPOSES, perm
+from policybound.policy.schema import Item, ItemKind, Policy, Purpose
+from policybound.subjects.models import Subject
+from policybound.vault.services import unseal
+
+PAGE_SIZE = 50
+LIVE = (EngagementStatus.PENDING, EngagementStatus.ACTIVE)
+
+
+def value_context(submission_id: int, item: str) -> str:
+    """The vault context a submitted value is sealed under (``collection.services._store``)."""
+    return f"submission:{submission_id}:{item}"
+
+
+def value_open(submission: Submission, value: SubmissionValue) -> str:
+    """The plaintext of one submitted value; callers record the access first."""
+    return unseal(submission.subject.data_key, bytes(value.sealed), context=value_context(submission.pk, value.item))
+
+
+@dataclass(frozen=True)
+class ShownValue:
+    """One value as a screen shows it: masked, with what is needed to ask for the full value."""
+
+    item: Item
+    masked: str
+    submission_id: int
+
+
+def _shown(submission: Submission | None, items: list[Item]) -> list[ShownValue]:
+    if submission is None:
+        return []
+    by_code = {value.item: value for value in submission.values.all()}
+    shown = []
+    for item in items:
+        value = by_code.get(item.code)
+        if value is not None:
+            shown.append(ShownValue(item=item, masked=mask(item.kind, value_open(submission, value)), submission_id=submission.pk))
+    return shown
+
+
+def _values_prefetch(items: Iterable[Item], prefix: str = "") -> Prefetch[Any]:
+    codes = [item.code for item in items]
+    return Prefetch(prefix + "values", queryset=SubmissionValue.objects.filter(item__in=codes).order_by("item"))
+
+
+def _purpose_items(policy: Policy, purpose: Purpose, visible: list[Item]) -> list[Item]:
+    codes = set(purpose.items) | set(purpose.optional_items)
+    return [item for item in visible if item.code in codes]
+
+
+def open_until(engagement: Engagement, purpose: Purpose | None) -> dt.datetime | None:
+    """When an open engagement ends on its own: its start plus the purpose's maximum lifetime."""
+    if purpose is None or purpose.retention.max_lifetime is None:
+        return None
+    return purpose.retention.max_lifetime.after(engagement.started_at)
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    engagement: Engagement
+    values: list[ShownValue]
+    replied_at: dt.datetime | None
+    ends_by_itself: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class Inbox:
+    purpose: Purpose
+    items: list[Item]
+    page: Page[Engagement]
+    rows: list[InboxRow]
+    end_events: list[tuple[str, str]] = field(default_factory=list)
+
+
+def inbox_page(*, user: Any, policy: Policy, purpose_code: str, page_number: int | str = 1) -> Inbox:
+    """The open engagements of one purpose, newest first, a page at a time, values masked.
+
+    The caller checks :func:`~policybound.console.access.may_work_purpose` first.
+    """
+    purpose = policy.purpose(purpose_code)
+    items = _purpose_items(policy, purpose, items_in_scope(user, policy))
+    engagements = (
+        Engagement.objects.filter(purpose=purpose.code, status__in=LIVE)
+        .select_related("subject__data_key", "submission__subject__data_key")
+        .prefetch_related(
+            _values_prefetch(items, prefix="submission__"),
+            Prefetch("reply_notes", queryset=ReplyNote.objects.order_by("-noted_at")),
+        )
+        .order_by("-started_at", "-id")
+    )
+    page = Paginator(engagements, PAGE_SIZE).get_page(page_number)
+    rows = []
+    for engagement in page.object_list:
+        notes = list(engagement.reply_notes.all())
+        rows.append(
+            InboxRow(
+                engagement=engagement,
+                values=_shown(engagement.submission, items),
+                replied_at=notes[0].noted_at if notes else None,
+                ends_by_itself=open_until(engagement, purpose),
+            )
+        )
+    return Inbox(purpose=purpose, items=items, page=page, rows=rows)
+
+
+def export_rows(*, user: Any, policy: Policy, purpose_code: str) -> tuple[list[Item], list[Engagement]]:
+    """Every open engagement of the purpose with the visible items' values prefetched, for CSV."""
+    purpose = policy.purpose(purpose_code)
+    items = _purpose_items(policy, purpose, items_in_scope(user, policy))
+    engagements = list(
+        Engagement.objects.filter(purpose=purpose.code, status__in=LIVE)
+        .select_related("subject__data_key", "submission__subject__data_key")
+        .prefetch_related(_values_prefetch(items, prefix="submission__"))
+        .order_by("-started_at", "-id")
+    )
+    return items, engagements
+
+
+@dataclass(frozen=True)
+class SubmissionShown:
+    submission: Submission
+    values: list[ShownValue]
+
+
+@dataclass(frozen=True)
+class SubjectPage:
+    subject: Subject
+    engagements: list[InboxRow]
+    submissions: list[SubmissionShown]
+    receipts: list[ConsentReceipt]
+    items_shown: list[str]
+    destruction: dt.datetime | None
+    destruction_open: bool
+
+
+def subject_visible(*, user: Any, policy: Policy, subject_id: uuid.UUID) -> bool:
+    """Whether ``user`` may open the subject's page: one engagement of a purpose in its scope."""
+    if user.has_perm(perm(WORK_ALL_PURPOSES)):
+        return Subject.objects.filter(pk=subject_id).exists()
+    scope = purposes_in_scope(user, policy)
+    return Engagement.objects.filter(subject_id=subject_id, purpose__in=scope).exists()
+
+
+def subject_page(*, user: Any, policy: Policy, subject_id: uuid.UUID) -> SubjectPage | None:
+    """A subject's engagements, submissions (masked), consent receipts and destruction date.
+
+    Only what falls in the account's scope is included; ``None`` when the subject does not exist.
+    """
+    subject = Subject.objects.select_related("data_key").filter(pk=subject_id).first()
+    if subject is None:
+        return None
+    scope = purposes_in_scope(user, policy)
+    visible = items_in_scope(user, policy)
+    purposes = {purpose.code: purpose for purpose in policy.purposes}
+    engagements = list(
+        Engagement.objects.filter(subject=subject, purpose__in=scope)
+        .prefetch_related(Prefetch("reply_notes", queryset=ReplyNote.objects.order_by("-noted_at")))
+        .order_by("-started_at", "-id")
+    )
+    submissions = list(
+        Submission.objects.filter(subject=subject)
+        .filter(Q(purpose__in=scope) | Q(engagements__purpose__in=scope))
+        .distinct()
+        .select_related("subject__data_key")
+        .prefetch_related(_values_prefetch(visible))
+        .order_by("-created_at", "-id")
+    )
+    receipts = list(
+        ConsentReceipt.objects.filter(subject=subject, purpose__in=scope)
+        .select_related("notice")
+        .order_by("-recorded_at", "-id")
+    )
+    rows = []
+    for engagement in engagements:
+        notes = list(engagement.reply_notes.all())
+        purpose = purposes.get(engagement.purpose)
+        rows.append(
+            InboxRow(
+                engagement=engagement,
+                values=[],
+                replied_at=notes[0].noted_at if notes else None,
+                ends_by_itself=open_until(engagement, purpose) if engagement.status in LIVE else None,
+            )
+        )
+    shown = [SubmissionShown(submission=s, values=_shown(s, visible)) for s in submissions]
+    codes = sorted({value.item.code for entry in shown for value in entry.values})
+    # The subject is destroyed when every engagement, in the account's scope or not, has passed its
+    # deadline; legal holds (the retention app) may keep items longer, in the archive.
+    every = Engagement.objects.filter(subject=subject).aggregate(
+        open=Count("id", filter=Q(status__in=LIVE)), last=Max("deadline")
+    )
+    open_engagements = bool(every["open"])
+    return SubjectPage(
+        subject=subject,
+        engagements=rows,
+        submissions=shown,
+        receipts=receipts,
+        items_shown=codes,
+        destruction=None if open_engagements else every["last"],
+        destruction_open=open_engagements,
+    )
+
+
+def item_kind(policy: Policy, code: str) -> ItemKind:
+    """The kind of an item of the policy; unknown items are treated as free text (never shown)."""
+    return next((item.kind for item in policy.items if item.code == code), ItemKind.FREE_TEXT)

@@ -1,0 +1,456 @@
+"""One batch of due subjects, in one transaction: claim, load, plan, archive, destroy, register.
+
+Cost: a batch of up to ``batch_size`` subjects takes a fixed number of set-based queries (about
+twenty), whatever the batch size; nothing in the loop queries per subject. Candidates come from the
+partial index ``engagement_due`` (deadline, id WHERE not yet processed), so a sweep reads what is due
+and nothing else.
+
+Concurrency: the subjects are locked ``FOR UPDATE SKIP LOCKED`` on PostgreSQL (a second worker passes
+over them instead of waiting) and claimed by an update that only one run can win (``destroyed_at``
+still empty and no claim taken since this run started). Everything is then re-read inside the
+transaction, so a subject processed by another worker a moment ago plans to nothing. On SQLite the
+IMMEDIATE transaction makes the batch exclusive.
+
+Crash safety: held items are copied to the archive database and that copy is committed before the
+live rows are deleted; the deletion, the crypto-erase, the register entries and the audit rows commit
+together. Killed anywhere, the live database is as before the batch or as after it; a copy already in
+the archive is found by its unique key on the re-run and not duplicated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from policybound.archive.models import ArchivedRecord
+from policybound.archive.services import archived_records_store
+from policybound.audit.actors import Actor
+from policybound.audit.models import AuditAction
+from policybound.audit.services import AuditEntry, audit_record_many
+from policybound.collection.models import ConsentReceipt, Engagement, Submission, SubmissionValue
+from policybound.lib import clock
+from policybound.policy.periods import Period
+from policybound.retention.models import (
+    DestructionCategory,
+    DestructionMethod,
+    DestructionReason,
+    DestructionRecord,
+    LegalHold,
+)
+from policybound.retention.planning import (
+    ArchiveCopy,
+    EngagementRow,
+    HoldRow,
+    PolicyBook,
+    ReceiptRow,
+    SubjectPlan,
+    ValueRow,
+    plan_subject,
+)
+from policybound.retention.results import SweepResult
+from policybound.subjects.models import Organization, Subject, SubjectIndex
+from policybound.vault.models import DataKey
+from policybound.vault.services import archive_data_key_create, archive_seal, data_keys_destroy, unseal
+
+ENGAGEMENT_FIELDS = (
+    "id", "subject_id", "purpose", "submission_id", "policy_version_id", "started_at", "ended_at", "end_event",
+    "deadline", "retention_done_at",
+)
+
+
+class BatchConflict(Exception):
+    """Another worker processed part of this batch after it was claimed; the batch is rolled back."""
+
+
+@dataclass
+class SweepContext:
+    """What every batch of one sweep shares."""
+
+    as_of: dt.datetime
+    dry_run: bool
+    actor: Actor
+    approved_by: str
+    worker: str
+    claim_floor: dt.datetime
+    book: PolicyBook
+    result: SweepResult
+    overrides: dict[int, EngagementRow] = field(default_factory=dict)
+    seen: set[uuid.UUID] = field(default_factory=set)
+    org_subjects_destroyed: dict[uuid.UUID, set[uuid.UUID]] = field(default_factory=dict)
+    orgs_counted: set[uuid.UUID] = field(default_factory=set)
+
+
+def value_context(submission_id: int, item: str) -> str:
+    """The context a submission value is sealed under (``collection.services.submission_record``)."""
+    return f"submission:{submission_id}:{item}"
+
+
+def due_candidates(
+    *, as_of: dt.datetime, after: tuple[dt.datetime, int] | None, limit: int
+) -> list[tuple[dt.datetime, int, uuid.UUID]]:
+    """The next due engagements (deadline, id, subject) in deadline order, from the partial index."""
+    queryset = Engagement.objects.filter(retention_done_at__isnull=True, deadline__isnull=False, deadline__lte=as_of)
+    if after is not None:
+        queryset = queryset.filter(Q(deadline__gt=after[0]) | Q(deadline=after[0], id__gt=after[1]))
+    rows = queryset.order_by("deadline", "id").values_list("deadline", "id", "subject_id")[:limit]
+    return [(deadline, pk, subject) for deadline, pk, subject in rows if deadline is not None]
+
+
+# --- claiming ----------------------------------------------------------------------------------
+
+
+def _lock_and_claim(ctx: SweepContext, subject_ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+    queryset = Subject.objects.filter(id__in=subject_ids, destroyed_at__isnull=True)
+    if connection.features.has_select_for_update_skip_locked:
+        queryset = queryset.select_for_update(skip_locked=True)
+    locked = list(queryset.values_list("id", flat=True))
+    if not locked:
+        return []
+    claimed_at = timezone.now()  # a lease in real time, not the legal time of as_of
+    Subject.objects.filter(id__in=locked, destroyed_at__isnull=True).filter(
+        Q(retention_claimed_at__isnull=True) | Q(retention_claimed_at__lt=ctx.claim_floor)
+    ).update(retention_claimed_by=ctx.worker, retention_claimed_at=claimed_at)
+    return list(
+        Subject.objects.filter(
+            id__in=locked, retention_claimed_by=ctx.worker, retention_claimed_at=claimed_at
+        ).values_list("id", flat=True)
+    )
+
+
+# --- loading -----------------------------------------------------------------------------------
+
+
+@dataclass
+class BatchRows:
+    engagements: defaultdict[uuid.UUID, list[EngagementRow]] = field(default_factory=lambda: defaultdict(list))
+    receipts: defaultdict[uuid.UUID, list[ReceiptRow]] = field(default_factory=lambda: defaultdict(list))
+    values: defaultdict[uuid.UUID, list[ValueRow]] = field(default_factory=lambda: defaultdict(list))
+    holds: defaultdict[uuid.UUID, list[HoldRow]] = field(default_factory=lambda: defaultdict(list))
+    organizations: defaultdict[uuid.UUID, set[uuid.UUID]] = field(default_factory=lambda: defaultdict(set))
+
+
+def _load(ctx: SweepContext, subject_ids: Sequence[uuid.UUID]) -> BatchRows:
+    rows = BatchRows()
+    for values in Engagement.objects.filter(subject_id__in=subject_ids).values_list(*ENGAGEMENT_FIELDS):
+        engagement = EngagementRow(*values)
+        engagement = ctx.overrides.get(engagement.id, engagement)
+        rows.engagements[engagement.subject_id].append(engagement)
+    receipt_fields = ("id", "subject_id", "purpose", "event", "recorded_at", "submission_id", "policy_version_id")
+    for pk, subject, purpose, event, recorded_at, submission, version in ConsentReceipt.objects.filter(
+        subject_id__in=subject_ids
+    ).values_list(*receipt_fields):
+        rows.receipts[subject].append(ReceiptRow(pk, purpose, event, recorded_at, submission, version))
+    for pk, submission, item, subject in SubmissionValue.objects.filter(
+        submission__subject_id__in=subject_ids
+    ).values_list("id", "submission_id", "item", "submission__subject_id"):
+        rows.values[subject].append(ValueRow(pk, submission, item))
+    for hold in LegalHold.objects.filter(subject_id__in=subject_ids, released_at__isnull=True).order_by("id"):
+        rows.holds[hold.subject_id].append(
+            HoldRow(hold.pk, hold.rule, hold.law, Period.parse(hold.period), tuple(hold.items or ()))
+        )
+    for subject, organization in Submission.objects.filter(
+        subject_id__in=subject_ids, organization_id__isnull=False
+    ).values_list("subject_id", "organization_id"):
+        if organization is not None:
+            rows.organizations[subject].add(organization)
+    return rows
+
+
+def _plans(ctx: SweepContext, subject_ids: Iterable[uuid.UUID], rows: BatchRows) -> list[SubjectPlan]:
+    plans = []
+    for subject_id in subject_ids:
+        plan = plan_subject(
+            subject_id=subject_id,
+            engagements=rows.engagements[subject_id],
+            receipts=rows.receipts[subject_id],
+            values=rows.values[subject_id],
+            holds=rows.holds[subject_id],
+            book=ctx.book,
+            as_of=ctx.as_of,
+        )
+        if plan is not None:
+            plans.append(plan)
+    return plans
+
+
+# --- the batch ---------------------------------------------------------------------------------
+
+
+def subject_batch_plan(ctx: SweepContext, subject_ids: Sequence[uuid.UUID]) -> list[SubjectPlan]:
+    """Dry run: what the batch would do, read without locks; nothing is written."""
+    fresh = [s for s in dict.fromkeys(subject_ids) if s not in ctx.seen]
+    ctx.seen.update(fresh)
+    live = list(Subject.objects.filter(id__in=fresh, destroyed_at__isnull=True).values_list("id", flat=True))
+    rows = _load(ctx, live)
+    plans = _plans(ctx, live, rows)
+    _tally(ctx, plans)
+    _tally_organizations_dry(ctx, plans, rows)
+    return plans
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    plans: list[SubjectPlan]
+    organizations: int
+    register_entries: int
+
+
+def subject_batch_run(ctx: SweepContext, subject_ids: Sequence[uuid.UUID]) -> BatchOutcome:
+    """Destroy and archive what is due of these subjects; call inside ``transaction.atomic()``.
+
+    The caller counts the outcome (:func:`batch_tally`) only once the transaction has committed.
+    """
+    claimed = _lock_and_claim(ctx, list(dict.fromkeys(subject_ids)))
+    if not claimed:
+        return BatchOutcome([], 0, 0)
+    rows = _load(ctx, claimed)
+    plans = _plans(ctx, claimed, rows)
+    if not plans:
+        return BatchOutcome([], 0, 0)
+    batch = uuid.uuid4().hex
+    now = clock.now()
+    _archive(plans, now)
+    _destroy_values(plans)
+    _mark_done(plans, now)
+    full = [plan.subject_id for plan in plans if plan.destroy_subject]
+    organizations = _destroy_subjects(full, rows, now)
+    entries = _register(ctx, batch, plans, organizations, now)
+    DestructionRecord.objects.bulk_create(entries)
+    _audit(ctx, batch, plans, organizations, now)
+    return BatchOutcome(plans, len(organizations), len(entries))
+
+
+def batch_tally(ctx: SweepContext, outcome: BatchOutcome) -> None:
+    _tally(ctx, outcome.plans)
+    ctx.result.organizations_destroyed += outcome.organizations
+    ctx.result.register_entries += outcome.register_entries
+    ctx.result.batches += int(bool(outcome.plans))
+
+
+def _archive(plans: Sequence[SubjectPlan], now: dt.datetime) -> None:
+    """Copy held values to the archive database and commit there, before anything live is deleted."""
+    copies = [(plan.subject_id, copy) for plan in plans for copy in plan.archive]
+    if not copies:
+        return
+    sealed = dict(SubmissionValue.objects.filter(id__in={c.value.id for _, c in copies}).values_list("id", "sealed"))
+    keys = {
+        subject.id: subject.data_key
+        for subject in Subject.objects.filter(id__in={s for s, _ in copies}).select_related("data_key")
+    }
+    records = []
+    for subject_id, copy in copies:
+        plain = unseal(keys[subject_id], bytes(sealed[copy.value.id]), context=value_context(copy.value.submission_id, copy.value.item))
+        records.append(_archived_record(subject_id, copy, plain, now))
+    archived_records_store(records=records)
+
+
+def _archived_record(subject_id: uuid.UUID, copy: ArchiveCopy, plain: str, now: dt.datetime) -> ArchivedRecord:
+    wrapped = archive_data_key_create()
+    return ArchivedRecord(
+        key=copy.key,
+        hold_id=copy.hold.id,
+        rule=copy.hold.rule,
+        law=copy.hold.law,
+        subject_id=subject_id,
+        purpose=copy.attribution.purpose,
+        item=copy.value.item,
+        sealed=archive_seal(plain, context=f"archive:{copy.key}", wrapped_key=wrapped),
+        wrapped_key=wrapped,
+        origin_ended_at=copy.attribution.ended_at,
+        archived_at=now,
+        expires_at=copy.expires_at,
+        law_expires_at=copy.expires_at,
+    )
+
+
+def _destroy_values(plans: Sequence[SubjectPlan]) -> None:
+    ids = [value.id for plan in plans if not plan.destroy_subject for value, _ in plan.values]
+    if ids:
+        SubmissionValue.objects.filter(id__in=ids).delete()
+
+
+def _mark_done(plans: Sequence[SubjectPlan], now: dt.datetime) -> None:
+    """The engagement-level claim: only one sweep can turn these from not processed to processed."""
+    ids = [pk for plan in plans for pk in plan.done_engagement_ids]
+    updated = Engagement.objects.filter(id__in=ids, retention_done_at__isnull=True).update(retention_done_at=now)
+    if updated != len(ids):
+        raise BatchConflict(f"{len(ids) - updated} engagement(s) of this batch were processed by another sweep")
+
+
+def _destroy_subjects(full: Sequence[uuid.UUID], rows: BatchRows, now: dt.datetime) -> list[uuid.UUID]:
+    """Crypto-erase and delete whole subjects; the tombstone keeps the pseudonymous id. Returns orgs destroyed."""
+    if not full:
+        return []
+    # Receipts stay (append-only, pseudonymous): only their link to the deleted submission and the
+    # web consent's sealed IP and user agent go. The model's manager refuses updates by design.
+    ConsentReceipt._base_manager.filter(subject_id__in=full).update(submission=None, ip_sealed=None, user_agent="")
+    Engagement.objects.filter(subject_id__in=full).update(submission=None)
+    SubmissionValue.objects.filter(submission__subject_id__in=full).delete()
+    Submission.objects.filter(subject_id__in=full).delete()
+    SubjectIndex.objects.filter(subject_id__in=full).delete()
+    data_keys_destroy(Subject.objects.filter(id__in=full).values_list("data_key_id", flat=True))
+    Subject.objects.filter(id__in=full).update(destroyed_at=now)
+    candidates = {org for subject in full for org in rows.organizations.get(subject, ())}
+    return _destroy_orphan_organizations(candidates)
+
+
+def _destroy_orphan_organizations(candidates: set[uuid.UUID]) -> list[uuid.UUID]:
+    """Organisations no submission points at any more are destroyed too (they are personal data)."""
+    if not candidates:
+        return []
+    referenced = Submission.objects.filter(organization_id=OuterRef("pk"))
+    queryset = Organization.objects.filter(id__in=candidates).filter(~Exists(referenced))
+    if connection.features.has_select_for_update:
+        queryset = queryset.select_for_update()
+    orphans = list(queryset.values_list("id", "data_key_id"))
+    if not orphans:
+        return []
+    key_ids = [key for _, key in orphans]
+    Organization.objects.filter(id__in=[org for org, _ in orphans]).delete()
+    data_keys_destroy(key_ids)
+    DataKey.objects.filter(id__in=key_ids).delete()
+    return [org for org, _ in orphans]
+
+
+# --- register, audit, counts -------------------------------------------------------------------
+
+
+def _register(
+    ctx: SweepContext, batch: str, plans: Sequence[SubjectPlan], organizations: Sequence[uuid.UUID], now: dt.datetime
+) -> list[DestructionRecord]:
+    """One register entry per category, purpose and reason of this batch."""
+    groups: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    partial_subjects: dict[tuple[str, str, str], set[uuid.UUID]] = defaultdict(set)
+    for plan in plans:
+        archived = plan.archived_value_ids
+        if plan.destroy_subject:
+            key = (DestructionCategory.SUBJECT.value, plan.attribution.purpose, plan.attribution.reason.value)
+            counts = groups[key]
+            counts[0] += 1
+            counts[1] += len(plan.values)
+            counts[2] += len(archived)
+            continue
+        for value, attribution in plan.values:
+            key = (DestructionCategory.ITEMS.value, attribution.purpose, attribution.reason.value)
+            partial_subjects[key].add(plan.subject_id)
+            groups[key][1] += 1
+            groups[key][2] += int(value.id in archived)
+    for key, subjects in partial_subjects.items():
+        groups[key][0] = len(subjects)
+    if organizations:
+        groups[(DestructionCategory.ORGANIZATION.value, "", DestructionReason.ORPHANED.value)] = [0, len(organizations), 0]
+    return [
+        DestructionRecord(
+            key=f"{batch}:{category}:{purpose}:{reason}",
+            batch=batch,
+            category=category,
+            purpose=purpose,
+            reason=reason,
+            description=_describe(category, purpose),
+            subjects=subjects,
+            items=items,
+            archived=archived,
+            method=DestructionMethod.CRYPTO_ERASE_DELETE,
+            destroyed_at=now,
+            approved_by=ctx.approved_by,
+            recorded_by=str(ctx.actor)[:200],
+            recorded_at=now,
+        )
+        for (category, purpose, reason), (subjects, items, archived) in sorted(groups.items())
+    ]
+
+
+def _describe(category: str, purpose: str) -> str:
+    if category == DestructionCategory.SUBJECT:
+        return f"{purpose}: data key crypto-erased; values, submissions and blind indexes deleted"
+    if category == DestructionCategory.ITEMS:
+        return f"{purpose}: values no live purpose needs deleted"
+    return "organisation name crypto-erased and deleted"
+
+
+def _audit(
+    ctx: SweepContext, batch: str, plans: Sequence[SubjectPlan], organizations: Sequence[uuid.UUID], now: dt.datetime
+) -> None:
+    destroyed = [
+        AuditEntry(
+            subject_id=plan.subject_id,
+            target="subject" if plan.destroy_subject else "engagements:" + ",".join(map(str, plan.done_engagement_ids))[:180],
+            detail={
+                "batch": batch,
+                "purpose": plan.attribution.purpose,
+                "reason": plan.attribution.reason.value,
+                "items": sorted({value.item for value, _ in plan.values}),
+                "values": len(plan.values),
+                "archived": len(plan.archived_value_ids),
+            },
+        )
+        for plan in plans
+    ]
+    destroyed += [AuditEntry(target=f"organization:{org}", detail={"batch": batch}) for org in organizations]
+    audit_record_many(actor=ctx.actor, action=AuditAction.DESTROY, entries=destroyed, as_of=now)
+    archived = [
+        AuditEntry(
+            subject_id=plan.subject_id,
+            target="archive",
+            detail={
+                "batch": batch,
+                "rules": sorted({copy.hold.rule for copy in plan.archive}),
+                "items": sorted({copy.value.item for copy in plan.archive}),
+            },
+        )
+        for plan in plans
+        if plan.archive
+    ]
+    if archived:
+        audit_record_many(actor=ctx.actor, action=AuditAction.ARCHIVE, entries=archived, as_of=now)
+
+
+def _tally(ctx: SweepContext, plans: Sequence[SubjectPlan]) -> None:
+    result = ctx.result
+    for plan in plans:
+        archived = plan.archived_value_ids
+        if plan.destroy_subject:
+            result.destroyed_subjects += 1
+            result.by_purpose[plan.attribution.purpose][plan.attribution.reason.value].add(
+                subjects=1, items=len(plan.values), archived=len(archived)
+            )
+        elif plan.values:
+            result.partially_destroyed_subjects += 1
+            seen: set[tuple[str, str]] = set()
+            for value, attribution in plan.values:
+                group = (attribution.purpose, attribution.reason.value)
+                tally = result.by_purpose[group[0]][group[1]]
+                tally.add(subjects=int(group not in seen), items=1, archived=int(value.id in archived))
+                seen.add(group)
+        result.destroyed_items += len(plan.values)
+        if plan.archive:
+            result.archived_subjects += 1
+            result.archived_items += len(plan.archive)
+            for copy in plan.archive:
+                result.by_rule[copy.hold.rule]["archived"].add(items=1)
+
+
+def _tally_organizations_dry(ctx: SweepContext, plans: Sequence[SubjectPlan], rows: BatchRows) -> None:
+    """Dry run: organisations whose every submission belongs to a subject this run would destroy."""
+    destroyed = {plan.subject_id for plan in plans if plan.destroy_subject}
+    candidates = {org for subject in destroyed for org in rows.organizations.get(subject, ())}
+    if not candidates:
+        return
+    owners: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+    for org, subject in Submission.objects.filter(organization_id__in=candidates).values_list(
+        "organization_id", "subject_id"
+    ):
+        if org is not None:
+            owners[org].add(subject)
+    for org in candidates:
+        ctx.org_subjects_destroyed.setdefault(org, set()).update(destroyed & owners[org])
+        if org not in ctx.orgs_counted and owners[org] <= ctx.org_subjects_destroyed[org]:
+            ctx.orgs_counted.add(org)
+            ctx.result.organizations_destroyed += 1

@@ -1,0 +1,134 @@
+"""Ending engagements that nobody ended, when their purpose has a maximum lifetime.
+
+An engagement without an end event stays open (staff see it as open) unless the purpose in force
+declares ``retention.max_lifetime``: then it ends ``max_lifetime`` after it started, with the end event
+``max_lifetime``, and its deadline is computed as for any other end (the retention period of the
+policy version in force at that end). Candidates come from the partial index ``engagement_open``
+(purpose, started_at WHERE not ended), so the cost follows the engagements that reach their lifetime.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from policybound.audit.models import AuditAction
+from policybound.audit.services import AuditEntry, audit_record_many
+from policybound.collection.models import Engagement, EngagementStatus
+from policybound.policy.models import PolicyVersion
+from policybound.policy.periods import Period
+from policybound.policy.schema import Policy, Purpose
+from policybound.retention.batches import ENGAGEMENT_FIELDS, SweepContext
+from policybound.retention.planning import MAX_LIFETIME_EVENT, EngagementRow
+
+
+@dataclass(frozen=True)
+class Versions:
+    """The published versions, to tell which one was in force on a day without a query per day."""
+
+    rows: tuple[tuple[dt.date, dt.datetime, int], ...]
+    policies: dict[int, Policy]
+
+    @classmethod
+    def load(cls) -> Versions:
+        versions = list(PolicyVersion.objects.order_by("effective", "published_at", "id"))
+        return cls(
+            rows=tuple((v.effective, v.published_at, v.pk) for v in versions),
+            policies={v.pk: v.policy for v in versions},
+        )
+
+    def in_force(self, moment: dt.datetime) -> int | None:
+        day = timezone.localdate(moment)
+        found = None
+        for effective, _published, pk in self.rows:
+            if effective <= day:
+                found = pk
+        return found
+
+
+def _shortest_days(period: Period) -> int:
+    """A lower bound of the period's length in days (a month has at least 28, a year 365)."""
+    return period.years * 365 + period.months * 28 + period.days
+
+
+def _ended(row: EngagementRow, purpose: Purpose, versions: Versions) -> tuple[EngagementRow, int | None]:
+    """The row as it is once its lifetime ends, and the policy version in force at that end."""
+    lifetime = purpose.retention.max_lifetime
+    assert lifetime is not None
+    ended_at = lifetime.after(row.started_at)
+    version_id = versions.in_force(ended_at)
+    policy = versions.policies.get(version_id) if version_id is not None else None
+    described = next((p for p in policy.purposes if p.code == purpose.code), purpose) if policy else purpose
+    if described.retention.counted_from == "collection":
+        deadline = row.deadline or described.retention.period.after(row.started_at)
+    else:
+        deadline = described.retention.period.after(ended_at)
+    ended = dataclasses.replace(row, ended_at=ended_at, end_event=MAX_LIFETIME_EVENT, deadline=deadline)
+    return ended, version_id
+
+
+def max_lifetime_end(ctx: SweepContext, *, current: Policy, versions: Versions, batch_size: int) -> None:
+    """End every open engagement whose purpose's maximum lifetime has passed (dry run: pretend to)."""
+    for purpose in current.purposes:
+        lifetime = purpose.retention.max_lifetime
+        if lifetime is None:
+            continue
+        bound = ctx.as_of - dt.timedelta(days=_shortest_days(lifetime))
+        after: tuple[dt.datetime, int] | None = None
+        while True:
+            queryset = Engagement.objects.filter(purpose=purpose.code, ended_at__isnull=True, started_at__lte=bound)
+            if after is not None:
+                queryset = queryset.filter(Q(started_at__gt=after[0]) | Q(started_at=after[0], id__gt=after[1]))
+            rows = [
+                EngagementRow(*values)
+                for values in queryset.order_by("started_at", "id").values_list(*ENGAGEMENT_FIELDS)[:batch_size]
+            ]
+            if not rows:
+                break
+            after = (rows[-1].started_at, rows[-1].id)
+            ending = [_ended(row, purpose, versions) for row in rows if lifetime.after(row.started_at) <= ctx.as_of]
+            if ctx.dry_run:
+                for ended, _version in ending:
+                    ctx.overrides[ended.id] = ended
+                ctx.result.ended_by_max_lifetime += len(ending)
+            elif ending:
+                ctx.result.ended_by_max_lifetime += _end_batch(ctx, ending)
+
+
+def _end_batch(ctx: SweepContext, ending: Sequence[tuple[EngagementRow, int | None]]) -> int:
+    planned = {row.id: (row, version) for row, version in ending}
+    with transaction.atomic():
+        queryset = Engagement.objects.filter(id__in=list(planned), ended_at__isnull=True)
+        if connection.features.has_select_for_update_skip_locked:
+            queryset = queryset.select_for_update(skip_locked=True)
+        engagements = list(queryset)
+        for engagement in engagements:
+            row, version = planned[engagement.pk]
+            engagement.status = EngagementStatus.ENDED
+            engagement.ended_at = row.ended_at
+            engagement.end_event = row.end_event
+            engagement.end_policy_version_id = version
+            engagement.deadline = row.deadline
+        Engagement.objects.bulk_update(
+            engagements, ["status", "ended_at", "end_event", "end_policy_version", "deadline"], batch_size=500
+        )
+        if engagements:
+            audit_record_many(
+                actor=ctx.actor,
+                action=AuditAction.END,
+                entries=[
+                    AuditEntry(
+                        subject_id=e.subject_id,
+                        target=f"engagement:{e.pk}",
+                        detail={"purpose": e.purpose, "event": MAX_LIFETIME_EVENT},
+                    )
+                    for e in engagements
+                ],
+            )
+    return len(engagements)

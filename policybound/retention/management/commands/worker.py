@@ -1,0 +1,113 @@
+"""``policybound worker``: run the retention sweep every day, for as long as the process lives.
+
+Once a day, at ``--at`` (default ``POLICYBOUND_SWEEP_TIME`` or 03:00, local time), the worker sweeps
+unless a sweep has already finished since that time today (any worker's: run as many as you like;
+the sweep's claims keep them from doing the same work twice). A worker started after today's time
+sweeps at once, so a server that was down at 03:00 catches up. A failed sweep is retried after
+``--retry-minutes``.
+
+``make run`` starts one as a child of the web server (``serve`` passes ``--parent-pid``): it exits when
+its parent does. SIGTERM or SIGINT stops it between two batches of a sweep.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import signal
+import threading
+from types import FrameType
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connections
+from django.utils import timezone
+
+from policybound.lib import clock
+from policybound.lib.env import envstr
+from policybound.retention.selectors import sweep_ran_since
+from policybound.retention.sweep import retention_sweep
+
+logger = logging.getLogger("policybound.worker")
+
+POLL_SECONDS = 5.0
+
+
+class Stopped(Exception):
+    """The worker was asked to stop; raised between two batches of a sweep."""
+
+
+def _time_of_day(value: str) -> dt.time:
+    try:
+        return dt.time.fromisoformat(value.strip())
+    except ValueError:
+        raise CommandError(f"{value!r} is not a time of day such as 03:00") from None
+
+
+def slot_start(now: dt.datetime, at: dt.time) -> dt.datetime:
+    """The latest scheduled moment at or before ``now`` (today's, or yesterday's if today's is ahead)."""
+    local = timezone.localtime(now)
+    today = timezone.make_aware(dt.datetime.combine(local.date(), at))
+    return today if today <= local else today - dt.timedelta(days=1)
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the retention sweep daily (at --at, default POLICYBOUND_SWEEP_TIME or 03:00 local time), "
+        "and at once if today's has not run. Safe to run as many processes as you like."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--at", default=None, help="time of day to sweep, e.g. 03:00")
+        parser.add_argument("--once", action="store_true", help="sweep now if due, then exit")
+        parser.add_argument("--parent-pid", type=int, default=None, help="exit when this process ends")
+        parser.add_argument("--retry-minutes", type=int, default=10)
+        parser.add_argument("--batch-size", type=int, default=500)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        at = _time_of_day(options["at"] or envstr("SWEEP_TIME", "03:00"))
+        stop = threading.Event()
+
+        def request_stop(signum: int, frame: FrameType | None) -> None:
+            stop.set()
+
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, request_stop)
+        parent = options["parent_pid"]
+        retry = dt.timedelta(minutes=max(1, options["retry_minutes"]))
+        failed_at: dt.datetime | None = None
+        logger.info("retention worker %s started; sweeps daily at %s", os.getpid(), at.isoformat("minutes"))
+        while not stop.is_set():
+            if parent is not None and os.getppid() != parent:
+                logger.info("retention worker: the server (pid %s) is gone; stopping", parent)
+                return
+            now = clock.now()
+            due = not sweep_ran_since(moment=slot_start(now, at))
+            if due and (failed_at is None or now - failed_at >= retry):
+                failed_at = None if self._sweep(stop, options["batch_size"]) else now
+            connections.close_all()
+            if options["once"]:
+                return
+            stop.wait(POLL_SECONDS)
+
+    def _sweep(self, stop: threading.Event, batch_size: int) -> bool:
+        def progress(phase: str, done: int, total: int) -> None:
+            if stop.is_set():
+                raise Stopped
+
+        try:
+            result = retention_sweep(batch_size=batch_size, progress=progress)
+        except Stopped:
+            logger.info("retention worker: stopped between two batches; the next run finishes the sweep")
+            return True
+        except Exception:
+            logger.exception("retention sweep failed; retrying later")
+            return False
+        counts = result.as_dict()
+        logger.info(
+            "retention sweep done: %s subject(s) destroyed, %s item(s), %s archived, %s archive cop(ies) destroyed",
+            counts["destroyed_subjects"], counts["destroyed_items"], counts["archived_items"],
+            counts["archive_destroyed"],
+        )
+        return True

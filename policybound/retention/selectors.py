@@ -1,0 +1,147 @@
+"""Reads of the retention app: what is due and when, open engagements, holds, the register.
+
+All counts here are aggregate queries over indexed columns; none opens personal data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Min, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from policybound.archive.models import ArchivedRecord
+from policybound.collection.models import Engagement
+from policybound.lib import clock
+from policybound.policy.schema import LegalRetentionRule
+from policybound.policy.selectors import policy_in_force
+from policybound.retention.models import DestructionRecord, LegalHold, SweepRun
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def destruction_register(
+    *, since: dt.date | None = None, until: dt.date | None = None
+) -> QuerySet[DestructionRecord]:
+    """The register (파기 관리대장), newest first; ``since``/``until`` are inclusive local days."""
+    entries = DestructionRecord.objects.all()
+    if since is not None:
+        entries = entries.filter(destroyed_at__gte=_start_of(since))
+    if until is not None:
+        entries = entries.filter(destroyed_at__lt=_start_of(until + dt.timedelta(days=1)))
+    return entries.order_by("-destroyed_at", "-id")
+
+
+def legal_holds_for_subject(*, subject_id: uuid.UUID | str) -> QuerySet[LegalHold]:
+    return LegalHold.objects.filter(subject_id=subject_id).order_by("-placed_at", "-id")
+
+
+def legal_holds_active() -> QuerySet[LegalHold]:
+    return LegalHold.objects.filter(released_at__isnull=True).order_by("-placed_at", "-id")
+
+
+def legal_retention_rules(*, as_of: dt.datetime | None = None) -> list[LegalRetentionRule]:
+    """The rules a hold may name: the policy in force's ``legal_retention``."""
+    policy = policy_in_force(as_of=as_of)
+    return list(policy.legal_retention) if policy is not None else []
+
+
+@dataclass(frozen=True)
+class DueDay:
+    """Engagements due on one local day, per purpose, and archive copies whose law's period ends then."""
+
+    day: dt.date
+    engagements: dict[str, int]
+    archived: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.engagements.values()) + sum(self.archived.values())
+
+
+def retention_overdue(*, as_of: dt.datetime | None = None) -> dict[str, int]:
+    """What a sweep would find now: due engagements not processed, expired archive copies."""
+    moment = as_of or clock.now()
+    engagements = Engagement.objects.filter(
+        retention_done_at__isnull=True, deadline__isnull=False, deadline__lte=moment
+    ).count()
+    archived = ArchivedRecord.objects.filter(expires_at__lte=moment).count()
+    return {"engagements": engagements, "archived": archived}
+
+
+def retention_due_by_day(*, within: dt.timedelta, as_of: dt.datetime | None = None) -> list[DueDay]:
+    """Upcoming destruction: per local day from ``as_of`` to ``as_of + within``, counts per purpose/rule."""
+    moment = as_of or clock.now()
+    end = moment + within
+    tz = timezone.get_current_timezone()
+    engagements: defaultdict[dt.date, dict[str, int]] = defaultdict(dict)
+    rows = (
+        Engagement.objects.filter(retention_done_at__isnull=True, deadline__gt=moment, deadline__lte=end)
+        .annotate(day=TruncDate("deadline", tzinfo=tz))
+        .values("day", "purpose")
+        .annotate(count=Count("id"))
+        .order_by("day", "purpose")
+    )
+    for row in rows:
+        engagements[row["day"]][row["purpose"]] = row["count"]
+    archived: defaultdict[dt.date, dict[str, int]] = defaultdict(dict)
+    copies = (
+        ArchivedRecord.objects.filter(expires_at__gt=moment, expires_at__lte=end)
+        .annotate(day=TruncDate("expires_at", tzinfo=tz))
+        .values("day", "rule")
+        .annotate(count=Count("id"))
+        .order_by("day", "rule")
+    )
+    for copy in copies:
+        archived[copy["day"]][copy["rule"]] = copy["count"]
+    days = sorted(set(engagements) | set(archived))
+    return [DueDay(day=day, engagements=engagements.get(day, {}), archived=archived.get(day, {})) for day in days]
+
+
+@dataclass(frozen=True)
+class OpenPurpose:
+    """Engagements of a purpose that have not ended and have no deadline (the policy gives no end)."""
+
+    purpose: str
+    count: int
+    oldest_started_at: dt.datetime
+    max_lifetime: str | None
+
+
+def retention_open_engagements(*, as_of: dt.datetime | None = None) -> list[OpenPurpose]:
+    """Open engagements without a deadline per purpose, to show staff what nothing will destroy yet.
+
+    A purpose with ``max_lifetime`` ends its engagements on its own; the others wait for an end event.
+    """
+    policy = policy_in_force(as_of=as_of)
+    lifetimes = {p.code: p.retention.max_lifetime for p in policy.purposes} if policy is not None else {}
+    rows = (
+        Engagement.objects.filter(ended_at__isnull=True, deadline__isnull=True)
+        .values("purpose")
+        .annotate(count=Count("id"), oldest=Min("started_at"))
+        .order_by("purpose")
+    )
+    return [
+        OpenPurpose(
+            purpose=row["purpose"],
+            count=row["count"],
+            oldest_started_at=row["oldest"],
+            max_lifetime=lifetime.iso() if (lifetime := lifetimes.get(row["purpose"])) is not None else None,
+        )
+        for row in rows
+    ]
+
+
+def sweep_last_run() -> SweepRun | None:
+    """The latest sweep that finished."""
+    return SweepRun.objects.filter(finished_at__isnull=False).order_by("-finished_at", "-id").first()
+
+
+def sweep_ran_since(*, moment: dt.datetime) -> bool:
+    return SweepRun.objects.filter(finished_at__isnull=False, started_at__gte=moment).exists()

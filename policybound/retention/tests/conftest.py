@@ -1,0 +1,111 @@
+"""Fixtures for the retention tests: the bundled policy published, fresh keys, Alice and Bob.
+
+Time is passed in: data is created under ``clock.frozen(...)`` and every sweep gets ``as_of``. Alice's
+and Bob's values are obviously fake and never printed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from policybound.audit.actors import Actor
+from policybound.collection.services import SubmissionResult, consent_withdraw, engagement_end, submission_record
+from policybound.lib import clock
+from policybound.policy.models import PolicyVersion, text_sha256
+from policybound.retention.results import SweepResult
+from policybound.retention.sweep import retention_sweep
+from policybound.vault.keys import encode_key
+
+REPO = Path(__file__).resolve().parents[3]
+POLICY_PATH = REPO / "policies" / "kt-enterprise.yaml"
+T0 = dt.datetime(2025, 3, 3, 10, 0, tzinfo=dt.UTC)
+DAY = dt.timedelta(days=1)
+STAFF = Actor(kind="staff", ident="7", label="carol", ip="198.51.100.7")
+VISITOR = Actor.public(ip="203.0.113.10")
+
+
+@pytest.fixture(autouse=True)
+def vault_keys(settings):
+    """Each test under its own fresh keys, so nothing depends on keys left in the data directory."""
+    settings.POLICYBOUND_MASTER_KEY = encode_key(os.urandom(32))
+    settings.POLICYBOUND_MASTER_KEY_OLD = None
+    settings.POLICYBOUND_ARCHIVE_MASTER_KEY = encode_key(os.urandom(32))
+    settings.POLICYBOUND_ARCHIVE_MASTER_KEY_OLD = None
+    settings.POLICYBOUND_INDEX_KEY = encode_key(os.urandom(32))
+    return settings
+
+
+def publish(text: str, *, effective: dt.date = dt.date(2022, 1, 19)) -> PolicyVersion:
+    """A published version stored directly: publishing has its own tests in the policy app."""
+    with clock.frozen(dt.datetime.combine(effective, dt.time(0), tzinfo=dt.UTC)):
+        return PolicyVersion.objects.create(
+            text=text, sha256=text_sha256(text), title="test policy", announced=effective, effective=effective,
+            published_at=clock.now(), published_by="test",
+        )
+
+
+def policy_text(**retention_changes: Mapping[str, Any]) -> str:
+    """The bundled policy, with ``purpose=dict(...)`` merged into that purpose's ``retention``."""
+    text = POLICY_PATH.read_text(encoding="utf-8")
+    if not retention_changes:
+        return text
+    data = yaml.safe_load(text)
+    for purpose in data["purposes"]:
+        purpose["retention"].update(retention_changes.get(purpose["code"], {}))
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
+
+
+@pytest.fixture
+def policy(db) -> PolicyVersion:
+    return publish(policy_text())
+
+
+def alice_fields(**changes: object) -> dict[str, object]:
+    fields: dict[str, object] = {
+        "name": "김앨리스",
+        "phone": "010-2000-1001",
+        "email": "alice.retention@example.com",
+        "company": "(주)앨리스테스트",
+        "message": "클라우드 전환 상담을 원합니다.",
+    }
+    fields.update(changes)
+    return {code: value for code, value in fields.items() if value is not None}
+
+
+def bob_fields(**changes: object) -> dict[str, object]:
+    return alice_fields(name="박밥", phone="010-3000-2002", email="bob.retention@example.org", **changes)
+
+
+def submit(
+    purpose: str, fields: dict[str, object], consents: dict[str, bool] | None = None, *, at: dt.datetime = T0
+) -> SubmissionResult:
+    if purpose in ("inquiry", "report_download", "newsletter"):
+        fields = {k: v for k, v in fields.items() if k != "message"}
+    if purpose == "newsletter":
+        fields = {**fields, "interests": ["cloud"]}
+    with clock.frozen(at):
+        return submission_record(
+            purpose=purpose, fields=fields, consents=consents or {purpose: True}, source="web", actor=VISITOR,
+            ip="203.0.113.10", user_agent="retention-test",
+        )
+
+
+def end(engagement_id: int, *, at: dt.datetime, event: str | None = None) -> None:
+    with clock.frozen(at):
+        engagement_end(engagement_id=engagement_id, event=event, actor=STAFF)
+
+
+def withdraw(subject_id: object, purpose: str, *, at: dt.datetime) -> None:
+    with clock.frozen(at):
+        consent_withdraw(subject_id=str(subject_id), purpose=purpose, actor=VISITOR, channel="web")
+
+
+def sweep(as_of: dt.datetime, **options: Any) -> SweepResult:
+    return retention_sweep(as_of=as_of, **options)

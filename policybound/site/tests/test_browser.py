@@ -1,0 +1,57 @@
+"""The privacy policy page in a real Chromium: Korean by default, English through the switch.
+
+Screenshots land in ``var/screenshots/`` (privacy-ko.png, privacy-en.png, privacy-mobile-ko.png) for a
+person to look at; the assertions check what a reader relies on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+from policybound.policy.models import PolicyVersion
+
+SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_policy_page_reads_in_korean_then_in_english(
+    page: Any, live_server: Any, published_policy: PolicyVersion
+) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.goto(f"{live_server.url}/privacy/")
+    assert page.locator("html").get_attribute("lang") == "ko"
+    assert page.locator("h1").inner_text() == published_policy.policy.document.title.ko
+    page.screenshot(path=str(SCREENSHOTS / "privacy-ko.png"), full_page=False)
+
+    page.get_by_role("button", name="English").click()
+    page.wait_for_url(f"{live_server.url}/privacy/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text() == published_policy.policy.document.title.en
+    page.screenshot(path=str(SCREENSHOTS / "privacy-en.png"), full_page=False)
+
+
+def test_the_table_of_contents_leads_to_each_article(
+    page: Any, live_server: Any, published_policy: PolicyVersion
+) -> None:
+    page.goto(f"{live_server.url}/privacy/")
+    links = page.locator(".policy-toc a")
+    assert links.count() == len(published_policy.policy.document.articles)
+    last = links.nth(links.count() - 1)
+    target = last.get_attribute("href")
+    last.click()
+    assert page.url.endswith(target)
+    assert page.locator(target).is_visible()
+
+
+def test_tables_scroll_inside_the_page_on_a_phone(page: Any, live_server: Any, published_policy: PolicyVersion) -> None:
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(f"{live_server.url}/privacy/")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, "the page itself must not scroll sideways; only tables may"
+    page.locator("#article-transfers").scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "privacy-mobile-ko.png"), full_page=False)
