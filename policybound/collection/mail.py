@@ -110,7 +110,7 @@ def newsletter_confirm_send(
             purpose=label,
             confirm_url=confirm,
             unsubscribe_url=unsubscribe,
-            days=getattr(settings, "POLICYBOUND_CONFIRM_LINK_DAYS", 7),
+            days=settings.POLICYBOUND_CONFIRM_LINK_DAYS,
         )
     _send(to=to, subject=subject, template="collection/mail/newsletter_confirm.txt", context=context,
           lang=lang, what="newsletter confirmation", unsubscribe=unsubscribe)

@@ -76,6 +76,7 @@ __all__ = [
     "SubmissionResult",
     "consent_withdraw",
     "engagement_end",
+    "needs_confirmation",
     "submission_record",
     "subscription_confirm",
     "subscription_end",
@@ -125,7 +126,7 @@ class ConsentNotGiven(Exception):
 
 def needs_confirmation(purpose: Purpose) -> bool:
     """Purposes confirmed by e-mail before use (double opt-in): ``POLICYBOUND_DOUBLE_OPT_IN_PURPOSES``."""
-    codes: tuple[str, ...] | list[str] = getattr(settings, "POLICYBOUND_DOUBLE_OPT_IN_PURPOSES", ("newsletter",))
+    codes: tuple[str, ...] | list[str] = settings.POLICYBOUND_DOUBLE_OPT_IN_PURPOSES
     return purpose.code in codes
 
 

@@ -63,7 +63,7 @@ def confirm_token_check(token: str) -> Engagement | None:
     if checked is None:
         return None
     engagement, stamp = checked
-    days: int = getattr(settings, "POLICYBOUND_CONFIRM_LINK_DAYS", 7)
+    days: int = settings.POLICYBOUND_CONFIRM_LINK_DAYS
     if _seconds(clock.now()) - stamp > days * 86400 or engagement.status != EngagementStatus.PENDING:
         return None
     return engagement

@@ -114,7 +114,7 @@ def identifier_message(kind: IdentifierKind) -> str:
 
 
 def _phone(text: str, item: Item) -> tuple[str | None, str | None]:
-    region: str = getattr(settings, "POLICYBOUND_PHONE_REGION", "KR")
+    region: str = settings.POLICYBOUND_PHONE_REGION
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:

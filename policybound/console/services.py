@@ -26,7 +26,7 @@ from django.db import transaction
 from policybound.audit.actors import Actor
 from policybound.audit.models import AuditAction
 from policybound.audit.services import AuditEntry, audit_record, audit_record_many
-from policybound.collection.models import Engagement, Submission
+from policybound.collection.models import Engagement, Submission, SubmissionValue
 from policybound.collection.services import engagement_end
 from policybound.console import screens
 from policybound.console.access import items_in_scope, may_work_purpose
@@ -129,11 +129,10 @@ def _submission_in_scope(user: Any, policy: Policy, subject_id: uuid.UUID, submi
     return submission
 
 
-def value_reveal(
-    *, user: Any, actor: Actor, policy: Policy, subject_id: uuid.UUID, submission_id: int, item_code: str, reason: str
-) -> Revealed:
-    """The full value of one item, for a stated reason, written to the access log as ``reveal``."""
-    reason = _reason(reason)
+def value_reveal_check(
+    *, user: Any, policy: Policy, subject_id: uuid.UUID, submission_id: int, item_code: str
+) -> tuple[Submission, SubmissionValue]:
+    """Raise unless ``user`` may see the full value; returns the submission and the sealed value."""
     if not user.has_perm(perm(REVEAL)):
         raise OutOfScope("the role may not show full values")
     if item_code not in {item.code for item in items_in_scope(user, policy)}:
@@ -142,6 +141,17 @@ def value_reveal(
     stored = submission.values.filter(item=item_code).first()
     if stored is None:
         raise NotFound("no such value")
+    return submission, stored
+
+
+def value_reveal(
+    *, user: Any, actor: Actor, policy: Policy, subject_id: uuid.UUID, submission_id: int, item_code: str, reason: str
+) -> Revealed:
+    """The full value of one item, for a stated reason, written to the access log as ``reveal``."""
+    reason = _reason(reason)
+    submission, stored = value_reveal_check(
+        user=user, policy=policy, subject_id=subject_id, submission_id=submission_id, item_code=item_code
+    )
     with transaction.atomic():
         audit_record(
             actor=actor,
@@ -282,4 +292,5 @@ __all__ = [
     "reply_note_record",
     "subject_show",
     "value_reveal",
+    "value_reveal_check",
 ]

@@ -106,7 +106,7 @@ def retention_sweep(
         book=PolicyBook(versions.policies, current),
         result=SweepResult(as_of=as_of, dry_run=dry_run),
     )
-    run = None if dry_run else SweepRun.objects.create(worker=ctx.worker, as_of=as_of, started_at=timezone.now())
+    run = None if dry_run else SweepRun.objects.create(worker=ctx.worker, as_of=as_of, started_at=clock.now())
     report = progress or (lambda phase, done, total: None)
     try:
         if current is not None:
@@ -119,7 +119,7 @@ def retention_sweep(
             SweepRun.objects.filter(pk=run.pk).update(error=f"{type(error).__name__}"[:500], finished_at=None)
         raise
     if run is not None:
-        SweepRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), counts=ctx.result.as_dict())
+        SweepRun.objects.filter(pk=run.pk).update(finished_at=clock.now(), counts=ctx.result.as_dict())
     return ctx.result
 
 

@@ -136,3 +136,19 @@ def test_it_escapes_a_value_a_spreadsheet_would_run(bob, as_staff, published):
     submit(company="=HYPERLINK(1)")
     _response, rows = export(as_staff(bob))
     assert rows[1][rows[0].index("company")] == "'=HYPERLINK(1)"
+
+
+def test_a_subject_page_runs_the_same_number_of_queries_however_much_it_holds(bob, as_staff, published):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = as_staff(bob)
+    first = submit("consulting", n=9)
+    client.get(subject_url(first))
+    with CaptureQueriesContext(connection) as one:
+        client.get(subject_url(first))
+    for purpose in ("inquiry", "consulting", "inquiry"):
+        submit(purpose, n=9)
+    with CaptureQueriesContext(connection) as four:
+        client.get(subject_url(first))
+    assert len(four) == len(one)

@@ -128,6 +128,9 @@ def reveal(request: HttpRequest, policy: Policy, subject_id: uuid.UUID, submissi
     item_obj = next((i for i in policy.items if i.code == item), None)
     if item_obj is None:
         raise Http404
+    services.value_reveal_check(
+        user=request.user, policy=policy, subject_id=subject_id, submission_id=submission_id, item_code=item
+    )
     context: dict[str, Any] = {"form": form, "item": item_obj, "subject_id": subject_id}
     if request.method == "POST" and form.is_valid():
         context["revealed"] = services.value_reveal(

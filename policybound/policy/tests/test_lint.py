@@ -331,8 +331,8 @@ def test_it_rejects_a_placeholder_that_names_nothing() -> None:
     problems = lint(text)
     assert problems, "expected a problem for the unknown placeholder"
     assert all(p.severity == "error" and "contacts.officer.fax" in p.message for p in problems)
-    block = line_of(text, "- text:", after="The Company protects")
-    assert problems[0].line in (block, block + 1)  # the block, or its Korean text
+    block_line = line_of(text, "- text:", after="The Company protects")
+    assert problems[0].line in (block_line, block_line + 1)  # the block, or its Korean text
 
 
 def test_it_rejects_a_placeholder_in_the_data_that_names_nothing() -> None:

@@ -86,7 +86,7 @@ def bob_fields(**changes: object) -> dict[str, object]:
 def submit(
     purpose: str, fields: dict[str, object], consents: dict[str, bool] | None = None, *, at: dt.datetime = T0
 ) -> SubmissionResult:
-    if purpose in ("inquiry", "report_download", "newsletter"):
+    if purpose in ("report_download", "newsletter"):
         fields = {k: v for k, v in fields.items() if k != "message"}
     if purpose == "newsletter":
         fields = {**fields, "interests": ["cloud"]}
@@ -108,4 +108,6 @@ def withdraw(subject_id: object, purpose: str, *, at: dt.datetime) -> None:
 
 
 def sweep(as_of: dt.datetime, **options: Any) -> SweepResult:
-    return retention_sweep(as_of=as_of, **options)
+    """A sweep running at ``as_of`` (the clock too, so its own rows carry that time)."""
+    with clock.frozen(as_of):
+        return retention_sweep(as_of=as_of, **options)

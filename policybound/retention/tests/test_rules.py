@@ -163,18 +163,19 @@ def test_a_withdrawal_destroys_at_the_next_sweep(policy):
     assert (entry.purpose, entry.reason) == ("marketing", DestructionReason.WITHDRAWAL)
 
 
-def test_a_withdrawal_destroys_the_items_only_that_purpose_used(policy):
+def test_items_another_purpose_still_keeps_outlive_a_withdrawal(policy):
     newsletter = submit("newsletter", alice_fields(), {"newsletter": True, "marketing": True})
     inquiry = submit("inquiry", alice_fields(), {"inquiry": True}, at=T0 + DAY)
     end(newsletter.engagement_id, at=ENDED, event="unsubscribed")
     withdrawn_at = T0 + 30 * DAY
     withdraw(newsletter.subject_id, "marketing", at=withdrawn_at)
-    assert sweep(withdrawn_at - dt.timedelta(minutes=1)).destroyed_items == 0
-    swept = sweep(withdrawn_at + dt.timedelta(minutes=1))
-    # The newsletter's own retention still runs (12 months after unsubscribing): its values stay.
-    assert swept.destroyed_items == 0
+    # The newsletter's own retention (12 months after unsubscribing) still keeps the same items.
+    assert sweep(withdrawn_at + dt.timedelta(minutes=1)).destroyed_items == 0
     assert SubmissionValue.objects.filter(submission_id=newsletter.submission_id).count() == 5
-    assert SubmissionValue.objects.filter(submission_id=inquiry.submission_id).count() == 4
+    swept = sweep(DEADLINE + DAY)
+    assert swept.partially_destroyed_subjects == 1
+    assert not SubmissionValue.objects.filter(submission_id=newsletter.submission_id).exists()
+    assert SubmissionValue.objects.filter(submission_id=inquiry.submission_id).count() == 5
 
 
 def test_a_consent_in_force_keeps_what_its_purpose_uses(policy):

@@ -85,6 +85,11 @@ def control(page: str, control_id: str) -> str:
     return match.group(0)
 
 
+def notice_of(receipt: ConsentReceipt) -> str:
+    assert receipt.notice is not None
+    return receipt.notice.text
+
+
 def notice_shown(page: str, code: str) -> str:
     match = re.search(rf'<div class="consent__notice" id="notice-{code}">(.*?)</div>', page, re.S)
     assert match is not None
@@ -142,13 +147,35 @@ def test_it_shows_a_third_party_provision_beside_its_consent(client: Client, db:
         pytest.skip("no example policy provides data to a third party")
     policy = publish(path).policy
     provision = next(p for p in policy.third_parties if p.consent_purpose)
-    purpose = next(p for p in policy.form_purposes() if p.code in policy.purpose(provision.consent_purpose).offered_with)
+    code = provision.consent_purpose
+    assert code is not None
+    purpose = next(p for p in policy.form_purposes() if p.code in policy.purpose(code).offered_with)
     with clock.frozen(in_force_day(policy)):
         page = client.get(f"/forms/{purpose.code}/").content.decode()
-    notice = notice_shown(page, provision.consent_purpose)
+    notice = notice_shown(page, code)
     assert provision.recipient.ko in notice
     assert provision.retention.ko in notice
-    assert " required" not in control(page, f"consent-{provision.consent_purpose}")
+    assert " required" not in control(page, f"consent-{code}")
+
+
+def test_it_keeps_a_third_party_provision_in_the_receipt(client: Client, db: Any) -> None:
+    path = next((p for p in EXAMPLES if "third_parties:\n  - " in p.read_text(encoding="utf-8")), None)
+    if path is None:
+        pytest.skip("no example policy provides data to a third party")
+    policy = publish(path).policy
+    code = next(p.consent_purpose for p in policy.third_parties if p.consent_purpose)
+    assert code is not None
+    purpose = next(p for p in policy.form_purposes() if p.code in policy.purpose(code).offered_with)
+    fill = {"name": "Alice Kim", "email": ALICE["email"], "phone": ALICE["phone"], "organization": "Hanbit Corp.",
+            "short_text": "Head of HR", "free_text": ALICE["message"]}
+    with clock.frozen(in_force_day(policy)):
+        page = client.get(f"/forms/{purpose.code}/").content.decode()
+        data = form_data(client, purpose.code, **{f"consent-{code}": "yes"})
+        data.update({c: fill[policy.item(c).kind.value] for c in purpose.items if policy.item(c).kind.value in fill})
+        assert client.post(f"/forms/{purpose.code}/", data).status_code == 302
+    receipt = ConsentReceipt.objects.get(purpose=code)
+    assert receipt.event == ReceiptEvent.GIVEN
+    assert notice_of(receipt) == notice_shown(page, code)
 
 
 def test_it_answers_404_for_an_unknown_purpose(client: Client, bundled: PolicyVersion) -> None:
@@ -227,8 +254,8 @@ def test_it_keeps_the_notice_shown_in_the_receipt(client: Client, bundled: Polic
     page = client.get("/forms/consulting/").content.decode()
     client.post("/forms/consulting/", form_data(client, "consulting", **{"consent-marketing": "yes"}))
     receipts = {r.purpose: r for r in ConsentReceipt.objects.select_related("notice")}
-    assert receipts["consulting"].notice.text == notice_shown(page, "consulting")
-    assert receipts["marketing"].notice.text == notice_shown(page, "marketing")
+    assert notice_of(receipts["consulting"]) == notice_shown(page, "consulting")
+    assert notice_of(receipts["marketing"]) == notice_shown(page, "marketing")
 
 
 def test_it_keeps_the_english_notice_in_the_receipt(client: Client, bundled: PolicyVersion) -> None:
@@ -236,7 +263,7 @@ def test_it_keeps_the_english_notice_in_the_receipt(client: Client, bundled: Pol
     page = client.get("/forms/inquiry/").content.decode()
     client.post("/forms/inquiry/", form_data(client, "inquiry"))
     receipt = ConsentReceipt.objects.select_related("notice").get(purpose="inquiry")
-    assert receipt.notice.text == notice_shown(page, "inquiry")
+    assert notice_of(receipt) == notice_shown(page, "inquiry")
 
 
 def test_it_records_marketing_left_unticked_as_refused(client: Client, bundled: PolicyVersion) -> None:

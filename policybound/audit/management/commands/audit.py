@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from policybound.audit.actors import Actor
 from policybound.audit.services import audit_truncate_before, audit_verify
+from policybound.console.review_command import review_add_arguments, review_run
 from policybound.lib import clock
 
 
@@ -32,8 +33,12 @@ class Command(BaseCommand):
         verify.add_argument("--batch-size", type=int, default=5000)
         truncate = verbs.add_parser("truncate", help="destroy rows past their retention")
         truncate.add_argument("--days", type=int, default=None, help="keep this many days (default: setting)")
+        review_add_arguments(verbs.add_parser("review", help="the monthly access-log review (접속기록 점검)"))
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["verb"] == "review":
+            review_run(self, options)
+            return
         if options["verb"] == "verify":
             self._verify(options["batch_size"])
         else:

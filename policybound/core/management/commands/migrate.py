@@ -22,6 +22,10 @@ class Command(DjangoMigrate):
         super().add_arguments(parser)
         parser.set_defaults(database=None)
 
+    def get_check_kwargs(self, options: dict[str, Any]) -> dict[str, Any]:
+        databases = [options["database"]] if options["database"] is not None else list(settings.DATABASES)
+        return {**super().get_check_kwargs({**options, "database": "default"}), "databases": databases}
+
     def handle(self, *args: Any, **options: Any) -> None:
         if options["database"] is not None:
             super().handle(*args, **options)
