@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "policybound.console",
     "policybound.site",
     "policybound.api",
+    "policybound.mailer",
 ]
 
 MIDDLEWARE = [
@@ -168,6 +169,11 @@ EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = envsecret("EMAIL_HOST_PASSWORD") or ""
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "privacy@localhost")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30, minimum=1)  # seconds; a hung SMTP server must not hold a sender
+# The outbox (policybound.mailer): retries stop after this many attempts or days (the law's limit for the
+# marketing-consent result is 14 days, 정보통신망법 시행령 62의2).
+POLICYBOUND_MAIL_MAX_ATTEMPTS = envint("MAIL_MAX_ATTEMPTS", 20, minimum=1)
+POLICYBOUND_MAIL_GIVE_UP_DAYS = envint("MAIL_GIVE_UP_DAYS", 10, minimum=1)
 
 # policybound's own settings.
 POLICYBOUND_BUNDLED_POLICY = envpath("BUNDLED_POLICY", BASE_DIR / "policies" / "kt-enterprise.yaml")

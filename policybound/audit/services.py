@@ -23,6 +23,7 @@ from policybound.audit.chain import chain_key, event_hash
 from policybound.audit.models import GENESIS_HASH, AuditAction, AuditEvent, ChainAnchor, ChainHead
 from policybound.audit.selectors import TRUNCATION_TARGET, VerifyResult, audit_verify
 from policybound.lib import clock
+from policybound.vault.services import blind_index
 
 __all__ = [
     "TRUNCATION_TARGET",
@@ -113,7 +114,7 @@ def audit_record_many(
             actor_kind=actor.kind,
             actor_id=actor.ident[:64],
             actor_label=actor.label[:150],
-            ip=actor.ip or "",
+            ip=_logged_ip(actor),
             action=str(action),
             subject_id=None if entry.subject_id is None else uuid.UUID(str(entry.subject_id)),
             target=entry.target[:200],
@@ -126,6 +127,19 @@ def audit_record_many(
     head.sequence, head.hash = sequence, prev_hash
     head.save(update_fields=["sequence", "hash"])
     return events
+
+
+def _logged_ip(actor: Actor) -> str:
+    """The address to log: in full for staff and API clients, pseudonymised for the public.
+
+    The 접속기록 needs the address of whoever handles personal data (staff, processors). A visitor's
+    address is itself personal data; a keyed digest still lets abuse from one address be correlated.
+    """
+    if not actor.ip:
+        return ""
+    if actor.kind == "public":
+        return "anon:" + blind_index("ip", actor.ip)[:24]
+    return actor.ip
 
 
 def audit_record(

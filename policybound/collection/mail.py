@@ -1,21 +1,22 @@
-"""Mails about consent, sent after the transaction commits (``transaction.on_commit``).
+"""Mails about consent, queued in the transaction that records the consent (:mod:`policybound.mailer`).
 
 - The result of a marketing consent decision (given, refused, withdrawn), with the sender, the date,
   the decision and how to change it: 정보통신망법 시행령 62의2 asks for it within 14 days; we send it
   at once.
 - The newsletter's double opt-in: a signed confirmation link before anything else is sent.
 
-Both go out in the language the visitor used. A failing mail server never undoes a stored consent:
-the failure is logged (never the address) and the submission stands.
+Both go out in the language the visitor used. Call the ``*_send`` functions inside the transaction
+that stores the decision: they render the mail and put it in the outbox, so the mail exists if and
+only if the consent was committed. It is sent right after commit; a failing mail server never undoes
+a stored consent, and the outbox retries the mail (``policybound mail send``) until it is sent or
+given up (logged, never the address).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -23,9 +24,10 @@ from django.utils.translation import gettext as _
 
 from policybound.collection.models import Engagement, ReceiptEvent
 from policybound.collection.tokens import confirm_token_make, unsubscribe_token_make
+from policybound.mailer.models import MailKind, OutboundMail
+from policybound.mailer.services import mail_enqueue
 from policybound.policy.schema import Policy
-
-logger = logging.getLogger(__name__)
+from policybound.subjects.models import Subject
 
 
 def absolute(path: str) -> str:
@@ -52,30 +54,33 @@ def _context(policy: Policy, lang: str) -> dict[str, object]:
     }
 
 
-def _send(
+def _queue(
     *,
+    subject: Subject,
     to: str,
-    subject: str,
+    title: str,
     template: str,
     context: dict[str, object],
     lang: str,
-    what: str,
+    kind: MailKind,
+    reference: str,
+    as_of: dt.datetime | None,
     unsubscribe: str | None = None,
-) -> None:
+) -> OutboundMail:
     with translation.override(lang):
         body = render_to_string(template, context)
     headers = {}
     if unsubscribe:  # RFC 2369 / RFC 8058: the mail client's own unsubscribe button
         headers = {"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [to], headers=headers)
-    try:
-        message.send()
-    except Exception as error:  # the consent is stored; a mail failure must not undo or hide it
-        logger.error("could not send the %s mail: %s", what, type(error).__name__)
+    return mail_enqueue(
+        subject=subject, to=to, subject_line=title, body=body, kind=kind, headers=headers, reference=reference,
+        as_of=as_of,
+    )
 
 
 def marketing_decision_send(
     *,
+    subject: Subject,
     to: str,
     policy: Policy,
     purpose: str,
@@ -83,34 +88,52 @@ def marketing_decision_send(
     at: dt.datetime,
     lang: str,
     withdraw_url: str | None = None,
-) -> None:
-    """Tell the subject what was recorded about their marketing consent (시행령 62의2)."""
+    reference: str = "",
+) -> OutboundMail:
+    """Queue the mail telling the subject what was recorded about their marketing consent (시행령 62의2).
+
+    ``reference`` names the receipt it confirms (``receipt:<id>``), kept as proof once it is sent.
+    """
     with translation.override(lang):
         context = _context(policy, lang)
-        subject = _("[%(sender)s] Your decision on advertising messages was recorded") % {"sender": context["sender"]}
+        title = _("[%(sender)s] Your decision on advertising messages was recorded") % {"sender": context["sender"]}
         context.update(
             purpose=policy.purpose(purpose).label.get(lang),
             event=str(event),
             date=formats.date_format(timezone.localtime(at), "DATETIME_FORMAT"),
             withdraw_url=withdraw_url,
         )
-    _send(to=to, subject=subject, template="collection/mail/marketing_decision.txt", context=context,
-          lang=lang, what="marketing decision", unsubscribe=withdraw_url)
+    return _queue(subject=subject, to=to, title=title, template="collection/mail/marketing_decision.txt",
+                  context=context, lang=lang, kind=MailKind.CONSENT_RESULT, reference=reference, as_of=at,
+                  unsubscribe=withdraw_url)
 
 
 def newsletter_confirm_send(
-    *, to: str, policy: Policy, purpose: str, confirm: str, unsubscribe: str, lang: str
-) -> None:
-    """Ask the subject to confirm their sign-up (double opt-in) before the first issue."""
+    *,
+    subject: Subject,
+    to: str,
+    policy: Policy,
+    purpose: str,
+    confirm: str,
+    unsubscribe: str,
+    lang: str,
+    reference: str = "",
+    as_of: dt.datetime | None = None,
+) -> OutboundMail:
+    """Queue the mail asking the subject to confirm their sign-up (double opt-in) before the first issue.
+
+    ``reference`` names the pending engagement (``engagement:<id>``).
+    """
     with translation.override(lang):
         context = _context(policy, lang)
         label = policy.purpose(purpose).label.get(lang)
-        subject = _("[%(sender)s] Please confirm: %(purpose)s") % {"sender": context["sender"], "purpose": label}
+        title = _("[%(sender)s] Please confirm: %(purpose)s") % {"sender": context["sender"], "purpose": label}
         context.update(
             purpose=label,
             confirm_url=confirm,
             unsubscribe_url=unsubscribe,
             days=settings.POLICYBOUND_CONFIRM_LINK_DAYS,
         )
-    _send(to=to, subject=subject, template="collection/mail/newsletter_confirm.txt", context=context,
-          lang=lang, what="newsletter confirmation", unsubscribe=unsubscribe)
+    return _queue(subject=subject, to=to, title=title, template="collection/mail/newsletter_confirm.txt",
+                  context=context, lang=lang, kind=MailKind.NEWSLETTER_CONFIRM, reference=reference,
+                  as_of=as_of, unsubscribe=unsubscribe)

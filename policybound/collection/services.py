@@ -4,8 +4,9 @@
   the policy version in force (:mod:`~policybound.collection.validation`), then, in one transaction:
   finds or creates the subject by blind index, seals every value under the subject's data key, appends
   a consent receipt per consent asked, starts the purpose's engagement (and one for each optional
-  purpose consented to, such as marketing), and records the audit rows. After commit it sends the
-  marketing-decision and newsletter-confirmation mails. A refused submission stores nothing.
+  purpose consented to, such as marketing), records the audit rows and queues the marketing-decision
+  and newsletter-confirmation mails (:mod:`policybound.mailer`, sent after commit). A refused
+  submission stores nothing.
 - :func:`engagement_end`: a policy end event (consulting closed, report delivered …) ends an
   engagement; its ``deadline`` becomes the end plus the purpose's retention period.
 - :func:`consent_withdraw`: a new ``withdrawn`` receipt, and the purpose's engagements end at once.
@@ -22,7 +23,6 @@ import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -338,24 +338,28 @@ def _store(
     return _Stored(submission=submission, receipts=receipts, started=started, by_purpose=by_purpose)
 
 
-def _mails_after_commit(*, clean: CleanSubmission, version: PolicyVersion, stored: _Stored, moment: dt.datetime) -> None:
+def _mails_queue(*, clean: CleanSubmission, version: PolicyVersion, stored: _Stored, moment: dt.datetime) -> None:
+    """Queue the mails in this transaction (:mod:`policybound.mailer`): they exist iff it commits."""
     if not clean.emails:
         return
-    to, policy, lang = clean.emails[0], version.policy, language()
+    to, policy, lang, subject = clean.emails[0], version.policy, language(), stored.submission.subject
+    receipts = {receipt.purpose: receipt for receipt in stored.receipts}
     for code, given in clean.consents.items():
         if policy.purpose(code).marketing:
             withdraw = unsubscribe_url(stored.by_purpose[code]) if given else None
             event = ReceiptEvent.GIVEN if given else ReceiptEvent.REFUSED
-            transaction.on_commit(partial(
-                marketing_decision_send, to=to, policy=policy, purpose=code, event=event, at=moment, lang=lang,
-                withdraw_url=withdraw,
-            ))
+            receipt = receipts.get(code)
+            marketing_decision_send(
+                subject=subject, to=to, policy=policy, purpose=code, event=event, at=moment, lang=lang,
+                withdraw_url=withdraw, reference=f"receipt:{receipt.pk}" if receipt else "",
+            )
     for engagement in stored.started:
         if engagement.status == EngagementStatus.PENDING:
-            transaction.on_commit(partial(
-                newsletter_confirm_send, to=to, policy=policy, purpose=engagement.purpose,
+            newsletter_confirm_send(
+                subject=subject, to=to, policy=policy, purpose=engagement.purpose,
                 confirm=confirm_url(engagement), unsubscribe=unsubscribe_url(engagement), lang=lang,
-            ))
+                reference=f"engagement:{engagement.pk}", as_of=moment,
+            )
 
 
 def submission_record(
@@ -408,7 +412,7 @@ def submission_record(
                 notice_texts=notices, ip=ip, user_agent=user_agent, actor=actor, moment=moment,
                 idempotency_key=idempotency_key, digest=digest,
             )
-            _mails_after_commit(clean=clean, version=version, stored=stored, moment=moment)
+            _mails_queue(clean=clean, version=version, stored=stored, moment=moment)
     except IntegrityError:
         replay = _replay(idempotency_key, digest) if idempotency_key is not None else None
         if replay is None:
@@ -511,7 +515,7 @@ def consent_withdraw(
     """Withdraw the subject's consent to ``purpose``: a new receipt, and its engagements end at once.
 
     ``event`` names the end event recorded on the engagements (default ``withdrawn``, whose deadline
-    is immediate). A marketing withdrawal is confirmed by mail after commit. Raises
+    is immediate). A marketing withdrawal is confirmed by a mail queued in the same transaction. Raises
     ``Subject.DoesNotExist`` or :class:`ConsentNotGiven`.
     """
     moment = as_of or clock.now()
@@ -547,10 +551,10 @@ def consent_withdraw(
         described = _purpose_lookup(purpose, version, latest.policy_version)
         email = subject_email_open(subject=subject) if described and described[1].marketing else None
         if described is not None and email is not None:
-            transaction.on_commit(partial(
-                marketing_decision_send, to=email, policy=described[0].policy, purpose=purpose,
-                event=ReceiptEvent.WITHDRAWN, at=moment, lang=language(),
-            ))
+            marketing_decision_send(
+                subject=subject, to=email, policy=described[0].policy, purpose=purpose,
+                event=ReceiptEvent.WITHDRAWN, at=moment, lang=language(), reference=f"receipt:{receipt.pk}",
+            )
     return receipt
 
 

@@ -17,6 +17,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from policybound.audit.actors import Actor
 from policybound.audit.models import AuditAction
@@ -44,11 +45,11 @@ def _user_by_name(username: str) -> AbstractUser:
     return user
 
 
-def _changer(actor: Actor) -> AbstractUser | None:
-    if actor.kind != "staff" or not actor.ident:
+def _changer_id(actor: Actor) -> int | None:
+    """The staff account behind ``actor``, or ``None`` for the CLI and other non-staff actors."""
+    if actor.kind != "staff" or not actor.ident.isdigit():
         return None
-    user: AbstractUser | None = get_user_model().objects.filter(pk=actor.ident).first()
-    return user
+    return int(actor.ident)
 
 
 def _record(
@@ -63,9 +64,9 @@ def _record(
 ) -> PermissionChange:
     change = PermissionChange.objects.create(
         at=clock.now(),
-        changed_by=_changer(actor),
+        changed_by_id=_changer_id(actor),
         changed_by_label=actor.label[:150],
-        account=account,
+        account_id=account.pk if account is not None else None,
         account_username=account.get_username() if account is not None else "",
         action=action,
         role=role,
@@ -233,4 +234,21 @@ def staff_permission_revoke(*, username: str, permission: str, actor: Actor, not
     with transaction.atomic():
         user.user_permissions.remove(revoked)
         _record(actor=actor, action=PermissionChange.Action.REVOKE, account=user, permission=permission, note=note)
+    return user
+
+
+def staff_second_factor_reset(*, username: str, actor: Actor) -> AbstractUser:
+    """Forget the account's TOTP devices (a lost phone): it enrols a new one at its next sign-in.
+
+    Recorded like a revocation, since until then the password alone reaches the enrolment page.
+    """
+    user = _user_by_name(username)
+    with transaction.atomic():
+        removed, _ = TOTPDevice.objects.filter(user_id=user.pk).delete()
+        _record(
+            actor=actor,
+            action=PermissionChange.Action.REVOKE,
+            account=user,
+            note=f"second factor reset ({removed} device(s) removed); a new one is enrolled at the next sign-in",
+        )
     return user

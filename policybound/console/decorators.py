@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -40,6 +40,7 @@ def staff_view(*codenames: str) -> Callable[[View], View]:
             return view(request, *args, **kwargs)
 
         gated = otp_required(checked, login_url=reverse_lazy("console:otp"))
-        return never_cache(login_required(gated, login_url=reverse_lazy("console:login")))
+        gated = login_required(gated, login_url=reverse_lazy("console:login"))
+        return cast(View, never_cache(gated))
 
     return decorator

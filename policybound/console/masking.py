@@ -39,7 +39,7 @@ def mask_name(value: str) -> str:
     return re.sub(r"\S+", lambda match: mask_word(match.group(0)), value)
 
 
-def _display_phone(value: str) -> str:
+def phone_display(value: str) -> str:
     """Format a stored (usually E.164) number the way Korean staff read it: ``010-1234-5678``."""
     try:
         number = phonenumbers.parse(value, "KR")
@@ -55,7 +55,7 @@ def mask_phone(value: str) -> str:
 
     A number written as one run of digits is starred except its first three and last four digits.
     """
-    shown = _display_phone(value)
+    shown = phone_display(value)
     groups = list(_DIGIT_GROUPS.finditer(shown))
     if len(groups) >= 3:
         first, last = groups[0], groups[-1]
@@ -94,3 +94,8 @@ def mask(kind: ItemKind | str, value: str) -> str:
     if kind is ItemKind.CHOICES:
         return value
     return mask_name(value)
+
+
+def display(kind: ItemKind | str, value: str) -> str:
+    """A full value as staff read it (phones as ``010-1234-5678``), for a reveal or a full export."""
+    return phone_display(value) if ItemKind(kind) is ItemKind.PHONE else value

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,6 +29,9 @@ class Console(models.Model):
             ("view_registers", "Can see the registers and the privacy officer's dashboard"),
             ("review_access_log", "Can review the access log and record the monthly review"),
         ]
+
+    def __str__(self) -> str:
+        return "console permissions"
 
 
 class PermissionChange(models.Model):
@@ -65,7 +69,7 @@ class PermissionChange(models.Model):
     def __str__(self) -> str:
         what = self.permission or self.role
         whom = self.account_username or f"role {self.role}"
-        return f"{self.at:%Y-%m-%d %H:%M} {self.changed_by_label} {self.action} {what} ({whom})"
+        return f"{localtime(self.at):%Y-%m-%d %H:%M} {self.changed_by_label} {self.action} {what} ({whom})"
 
 
 class AccessReview(models.Model):

@@ -25,7 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, ExpressionWrapper, F, IntegerField, Max, Min, Q, QuerySet
+from django.db.models import Count, ExpressionWrapper, IntegerField, Max, Min, Q, QuerySet
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, ExtractMinute, TruncDate
 
 from policybound.audit.actors import Actor
@@ -223,7 +223,8 @@ def _volumes(month: dt.date) -> list[Volume]:
     )
     volumes = []
     for row in per_day:
-        exceeded = tuple(name for name, limit in limits.items() if row[name] > limit)
+        seen = {"views": row["views"], "reveals": row["reveals"], "downloaded_rows": row["downloaded_rows"]}
+        exceeded = tuple(name for name, limit in limits.items() if seen[name] > limit)
         if exceeded:
             volumes.append(
                 Volume(

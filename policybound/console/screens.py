@@ -6,7 +6,7 @@ after recording why. Every function takes the account, so that what a handler se
 purposes and items of its role (:mod:`policybound.console.access`) here, not in a template.
 
 Each list runs a fixed number of queries however long it is: engagements with their subject, data
-key, submission and organisation in one query, values and reply notes prefetched.
+key and submission in one query; values, reply notes and active legal holds prefetched.
 """
 
 from __future__ import annotations
@@ -20,12 +20,21 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Prefetch, Q
 
-from policybound.collection.models import ConsentReceipt, Engagement, EngagementStatus, Submission, SubmissionValue
+from policybound.collection.models import (
+    ConsentReceipt,
+    Engagement,
+    EngagementStatus,
+    Submission,
+    SubmissionValue,
+)
 from policybound.console.access import items_in_scope, purposes_in_scope
 from policybound.console.masking import mask
 from policybound.console.models import ReplyNote
 from policybound.console.roles import WORK_ALL_PURPOSES, perm
-from policybound.policy.schema import Item, ItemKind, Policy, Purpose
+from policybound.policy.periods import Period
+from policybound.policy.schema import Item, LegalRetentionRule, Policy, Purpose
+from policybound.retention.models import LegalHold
+from policybound.retention.selectors import legal_holds_for_subject
 from policybound.subjects.models import Subject
 from policybound.vault.services import unseal
 
@@ -60,7 +69,8 @@ def _shown(submission: Submission | None, items: list[Item]) -> list[ShownValue]
     for item in items:
         value = by_code.get(item.code)
         if value is not None:
-            shown.append(ShownValue(item=item, masked=mask(item.kind, value_open(submission, value)), submission_id=submission.pk))
+            masked = mask(item.kind, value_open(submission, value))
+            shown.append(ShownValue(item=item, masked=masked, submission_id=submission.pk))
     return shown
 
 
@@ -69,7 +79,7 @@ def _values_prefetch(items: Iterable[Item], prefix: str = "") -> Prefetch[Any]:
     return Prefetch(prefix + "values", queryset=SubmissionValue.objects.filter(item__in=codes).order_by("item"))
 
 
-def _purpose_items(policy: Policy, purpose: Purpose, visible: list[Item]) -> list[Item]:
+def _purpose_items(purpose: Purpose, visible: list[Item]) -> list[Item]:
     codes = set(purpose.items) | set(purpose.optional_items)
     return [item for item in visible if item.code in codes]
 
@@ -87,6 +97,8 @@ class InboxRow:
     values: list[ShownValue]
     replied_at: dt.datetime | None
     ends_by_itself: dt.datetime | None
+    retention: Period | None = None
+    held: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,13 +116,14 @@ def inbox_page(*, user: Any, policy: Policy, purpose_code: str, page_number: int
     The caller checks :func:`~policybound.console.access.may_work_purpose` first.
     """
     purpose = policy.purpose(purpose_code)
-    items = _purpose_items(policy, purpose, items_in_scope(user, policy))
+    items = _purpose_items(purpose, items_in_scope(user, policy))
     engagements = (
         Engagement.objects.filter(purpose=purpose.code, status__in=LIVE)
         .select_related("subject__data_key", "submission__subject__data_key")
         .prefetch_related(
             _values_prefetch(items, prefix="submission__"),
             Prefetch("reply_notes", queryset=ReplyNote.objects.order_by("-noted_at")),
+            Prefetch("subject__legal_holds", queryset=LegalHold.objects.filter(released_at__isnull=True)),
         )
         .order_by("-started_at", "-id")
     )
@@ -124,6 +137,8 @@ def inbox_page(*, user: Any, policy: Policy, purpose_code: str, page_number: int
                 values=_shown(engagement.submission, items),
                 replied_at=notes[0].noted_at if notes else None,
                 ends_by_itself=open_until(engagement, purpose),
+                retention=purpose.retention.period,
+                held=bool(engagement.subject.legal_holds.all()),
             )
         )
     return Inbox(purpose=purpose, items=items, page=page, rows=rows)
@@ -132,7 +147,7 @@ def inbox_page(*, user: Any, policy: Policy, purpose_code: str, page_number: int
 def export_rows(*, user: Any, policy: Policy, purpose_code: str) -> tuple[list[Item], list[Engagement]]:
     """Every open engagement of the purpose with the visible items' values prefetched, for CSV."""
     purpose = policy.purpose(purpose_code)
-    items = _purpose_items(policy, purpose, items_in_scope(user, policy))
+    items = _purpose_items(purpose, items_in_scope(user, policy))
     engagements = list(
         Engagement.objects.filter(purpose=purpose.code, status__in=LIVE)
         .select_related("subject__data_key", "submission__subject__data_key")
@@ -157,6 +172,13 @@ class SubjectPage:
     items_shown: list[str]
     destruction: dt.datetime | None
     destruction_open: bool
+    holds: list[LegalHold] = field(default_factory=list)
+    rules: list[LegalRetentionRule] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
+
+    @property
+    def held(self) -> bool:
+        return any(hold.active for hold in self.holds)
 
 
 def subject_visible(*, user: Any, policy: Policy, subject_id: uuid.UUID) -> bool:
@@ -206,6 +228,7 @@ def subject_page(*, user: Any, policy: Policy, subject_id: uuid.UUID) -> Subject
                 values=[],
                 replied_at=notes[0].noted_at if notes else None,
                 ends_by_itself=open_until(engagement, purpose) if engagement.status in LIVE else None,
+                retention=purpose.retention.period if purpose is not None else None,
             )
         )
     shown = [SubmissionShown(submission=s, values=_shown(s, visible)) for s in submissions]
@@ -224,9 +247,8 @@ def subject_page(*, user: Any, policy: Policy, subject_id: uuid.UUID) -> Subject
         items_shown=codes,
         destruction=None if open_engagements else every["last"],
         destruction_open=open_engagements,
+        holds=list(legal_holds_for_subject(subject_id=subject.pk)),
+        rules=list(policy.legal_retention),
+        items=visible,
     )
 
-
-def item_kind(policy: Policy, code: str) -> ItemKind:
-    """The kind of an item of the policy; unknown items are treated as free text (never shown)."""
-    return next((item.kind for item in policy.items if item.code == code), ItemKind.FREE_TEXT)

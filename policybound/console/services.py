@@ -30,12 +30,14 @@ from policybound.collection.models import Engagement, Submission, SubmissionValu
 from policybound.collection.services import engagement_end
 from policybound.console import screens
 from policybound.console.access import items_in_scope, may_work_purpose
-from policybound.console.masking import mask
+from policybound.console.masking import display, mask
 from policybound.console.models import ReplyNote
-from policybound.console.roles import EXPORT, REVEAL, perm
+from policybound.console.roles import EXPORT, LEGAL_HOLDS, REVEAL, perm
 from policybound.console.selectors import permission_changes_expired
 from policybound.lib import clock
-from policybound.policy.schema import Policy
+from policybound.policy.schema import ItemKind, Policy
+from policybound.retention.models import LegalHold
+from policybound.retention.services import legal_hold_place, legal_hold_release
 from policybound.subjects.models import Subject
 
 REASON_MAX = 200
@@ -89,10 +91,7 @@ def inbox_show(
 
 def subject_show(*, user: Any, actor: Actor, policy: Policy, subject_id: uuid.UUID) -> screens.SubjectPage:
     """A subject's page, masked and cut to the account's scope, with one ``view`` row."""
-    if not screens.subject_visible(user=user, policy=policy, subject_id=subject_id):
-        if Subject.objects.filter(pk=subject_id).exists():
-            raise OutOfScope("no engagement of this subject is in the role's purposes")
-        raise NotFound("no such subject")
+    _subject_require(user, policy, subject_id)
     with transaction.atomic():
         page = screens.subject_page(user=user, policy=policy, subject_id=subject_id)
         if page is None:
@@ -160,8 +159,12 @@ def value_reveal(
             target=f"field:{item_code}",
             detail={"submission": submission_id, "item": item_code, "reason": reason},
         )
-        value = screens.value_open(submission, stored)
+        value = display(_kind(policy, item_code), screens.value_open(submission, stored))
     return Revealed(subject_id=subject_id, submission_id=submission_id, item_code=item_code, value=value)
+
+
+def _kind(policy: Policy, item_code: str) -> ItemKind:
+    return next((item.kind for item in policy.items if item.code == item_code), ItemKind.FREE_TEXT)
 
 
 def _csv_cell(text: str) -> str:
@@ -224,7 +227,7 @@ def inbox_export(*, user: Any, actor: Actor, policy: Policy, purpose_code: str, 
                     cells.append("")
                     continue
                 text = screens.value_open(submission, stored)
-                cells.append(_csv_cell(text if full else mask(item.kind, text)))
+                cells.append(_csv_cell(display(item.kind, text) if full else mask(item.kind, text)))
             writer.writerow(
                 [engagement.pk, engagement.subject_id, engagement.started_at.isoformat(), engagement.status, *cells]
             )
@@ -267,6 +270,38 @@ def engagement_close(*, user: Any, actor: Actor, engagement_id: int, event: str 
     return engagement_end(engagement_id=engagement.pk, event=event or None, actor=actor)
 
 
+def _subject_require(user: Any, policy: Policy, subject_id: uuid.UUID) -> None:
+    if not screens.subject_visible(user=user, policy=policy, subject_id=subject_id):
+        if Subject.objects.filter(pk=subject_id).exists():
+            raise OutOfScope("no engagement of this subject is in the role's purposes")
+        raise NotFound("no such subject")
+
+
+def hold_place(
+    *, user: Any, actor: Actor, policy: Policy, subject_id: uuid.UUID, rule: str, reason: str, items: list[str]
+) -> LegalHold:
+    """Hold a subject's records under a legal-retention rule of the policy (retention's service).
+
+    Raises :class:`OutOfScope`, :class:`NotFound`, or ``retention.services.HoldRefused`` naming the
+    field that is wrong.
+    """
+    if not user.has_perm(perm(LEGAL_HOLDS)):
+        raise OutOfScope("the role may not place legal holds")
+    _subject_require(user, policy, subject_id)
+    return legal_hold_place(subject_id=subject_id, rule=rule, reason=reason, actor=actor, items=items or None)
+
+
+def hold_release(*, user: Any, actor: Actor, policy: Policy, subject_id: uuid.UUID, hold_id: int) -> LegalHold:
+    """Release one of the subject's holds; its archive copies go at the next sweep."""
+    if not user.has_perm(perm(LEGAL_HOLDS)):
+        raise OutOfScope("the role may not release legal holds")
+    _subject_require(user, policy, subject_id)
+    try:
+        return legal_hold_release(hold_id=hold_id, subject_id=subject_id, actor=actor)
+    except LegalHold.DoesNotExist:
+        raise NotFound("no such hold of this subject") from None
+
+
 def permission_changes_purge(*, actor: Actor, as_of: dt.datetime | None = None) -> int:
     """Delete permission-change rows older than their retention (three years at least)."""
     moment = as_of or clock.now()
@@ -285,6 +320,8 @@ __all__ = [
     "OutOfScope",
     "Revealed",
     "engagement_close",
+    "hold_place",
+    "hold_release",
     "inbox_export",
     "inbox_show",
     "permission_changes_purge",

@@ -26,7 +26,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import DateTimeField, Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from policybound.archive.models import ArchivedRecord
@@ -52,6 +53,7 @@ from policybound.retention.planning import (
     ReceiptRow,
     SubjectPlan,
     ValueRow,
+    destroys_whole,
     plan_subject,
 )
 from policybound.retention.results import SweepResult
@@ -106,22 +108,30 @@ def due_candidates(
 # --- claiming ----------------------------------------------------------------------------------
 
 
-def _lock_and_claim(ctx: SweepContext, subject_ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+def _lock_and_claim(ctx: SweepContext, subject_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+    """Lock and claim the subjects no other run holds; returns subject id → data key id.
+
+    The claim is an UPDATE whose condition (not destroyed, not claimed since this run started) only
+    one run can satisfy; under the row locks it must change every row it selected, else another run
+    got there and the batch is rolled back.
+    """
     queryset = Subject.objects.filter(id__in=subject_ids, destroyed_at__isnull=True)
     if connection.features.has_select_for_update_skip_locked:
         queryset = queryset.select_for_update(skip_locked=True)
-    locked = list(queryset.values_list("id", flat=True))
-    if not locked:
-        return []
-    claimed_at = timezone.now()  # a lease in real time, not the legal time of as_of
-    Subject.objects.filter(id__in=locked, destroyed_at__isnull=True).filter(
-        Q(retention_claimed_at__isnull=True) | Q(retention_claimed_at__lt=ctx.claim_floor)
-    ).update(retention_claimed_by=ctx.worker, retention_claimed_at=claimed_at)
-    return list(
-        Subject.objects.filter(
-            id__in=locked, retention_claimed_by=ctx.worker, retention_claimed_at=claimed_at
-        ).values_list("id", flat=True)
+    rows = list(queryset.values_list("id", "data_key_id", "retention_claimed_at"))
+    claimable = {
+        subject: key for subject, key, claimed in rows if claimed is None or claimed < ctx.claim_floor
+    }
+    if not claimable:
+        return {}
+    won = (
+        Subject.objects.filter(id__in=list(claimable), destroyed_at__isnull=True)
+        .filter(Q(retention_claimed_at__isnull=True) | Q(retention_claimed_at__lt=ctx.claim_floor))
+        .update(retention_claimed_by=ctx.worker, retention_claimed_at=timezone.now())
     )
+    if won != len(claimable):
+        raise BatchConflict(f"{len(claimable) - won} subject(s) of this batch were claimed by another sweep")
+    return claimable
 
 
 # --- loading -----------------------------------------------------------------------------------
@@ -131,12 +141,15 @@ def _lock_and_claim(ctx: SweepContext, subject_ids: Sequence[uuid.UUID]) -> list
 class BatchRows:
     engagements: defaultdict[uuid.UUID, list[EngagementRow]] = field(default_factory=lambda: defaultdict(list))
     receipts: defaultdict[uuid.UUID, list[ReceiptRow]] = field(default_factory=lambda: defaultdict(list))
-    values: defaultdict[uuid.UUID, list[ValueRow]] = field(default_factory=lambda: defaultdict(list))
+    values: dict[uuid.UUID, list[ValueRow]] = field(default_factory=dict)
     holds: defaultdict[uuid.UUID, list[HoldRow]] = field(default_factory=lambda: defaultdict(list))
     organizations: defaultdict[uuid.UUID, set[uuid.UUID]] = field(default_factory=lambda: defaultdict(set))
 
 
 def _load(ctx: SweepContext, subject_ids: Sequence[uuid.UUID]) -> BatchRows:
+    """The batch's rows in a few set-based queries. Values are read one by one only where a plan needs
+    them (a subject that lives on, or a held one); a subject destroyed whole loses all of them anyway.
+    """
     rows = BatchRows()
     for values in Engagement.objects.filter(subject_id__in=subject_ids).values_list(*ENGAGEMENT_FIELDS):
         engagement = EngagementRow(*values)
@@ -147,14 +160,21 @@ def _load(ctx: SweepContext, subject_ids: Sequence[uuid.UUID]) -> BatchRows:
         subject_id__in=subject_ids
     ).values_list(*receipt_fields):
         rows.receipts[subject].append(ReceiptRow(pk, purpose, event, recorded_at, submission, version))
-    for pk, submission, item, subject in SubmissionValue.objects.filter(
-        submission__subject_id__in=subject_ids
-    ).values_list("id", "submission_id", "item", "submission__subject_id"):
-        rows.values[subject].append(ValueRow(pk, submission, item))
     for hold in LegalHold.objects.filter(subject_id__in=subject_ids, released_at__isnull=True).order_by("id"):
         rows.holds[hold.subject_id].append(
             HoldRow(hold.pk, hold.rule, hold.law, Period.parse(hold.period), tuple(hold.items or ()))
         )
+    detailed = [
+        subject
+        for subject in subject_ids
+        if rows.holds[subject] or not destroys_whole(rows.engagements[subject], rows.receipts[subject], ctx.as_of)
+    ]
+    rows.values = {subject: [] for subject in detailed}
+    if detailed:
+        for pk, submission, item, subject in SubmissionValue.objects.filter(
+            submission__subject_id__in=detailed
+        ).values_list("id", "submission_id", "item", "submission__subject_id"):
+            rows.values[subject].append(ValueRow(pk, submission, item))
     for subject, organization in Submission.objects.filter(
         subject_id__in=subject_ids, organization_id__isnull=False
     ).values_list("subject_id", "organization_id"):
@@ -170,7 +190,7 @@ def _plans(ctx: SweepContext, subject_ids: Iterable[uuid.UUID], rows: BatchRows)
             subject_id=subject_id,
             engagements=rows.engagements[subject_id],
             receipts=rows.receipts[subject_id],
-            values=rows.values[subject_id],
+            values=rows.values.get(subject_id),
             holds=rows.holds[subject_id],
             book=ctx.book,
             as_of=ctx.as_of,
@@ -180,26 +200,43 @@ def _plans(ctx: SweepContext, subject_ids: Iterable[uuid.UUID], rows: BatchRows)
     return plans
 
 
+Group = tuple[str, str]  # (purpose, reason) of a subject destroyed whole
+
+
+def _whole_groups(plans: Sequence[SubjectPlan]) -> dict[Group, list[uuid.UUID]]:
+    groups: dict[Group, list[uuid.UUID]] = defaultdict(list)
+    for plan in plans:
+        if plan.destroy_subject:
+            groups[(plan.attribution.purpose, plan.attribution.reason.value)].append(plan.subject_id)
+    return groups
+
+
 # --- the batch ---------------------------------------------------------------------------------
-
-
-def subject_batch_plan(ctx: SweepContext, subject_ids: Sequence[uuid.UUID]) -> list[SubjectPlan]:
-    """Dry run: what the batch would do, read without locks; nothing is written."""
-    fresh = [s for s in dict.fromkeys(subject_ids) if s not in ctx.seen]
-    ctx.seen.update(fresh)
-    live = list(Subject.objects.filter(id__in=fresh, destroyed_at__isnull=True).values_list("id", flat=True))
-    rows = _load(ctx, live)
-    plans = _plans(ctx, live, rows)
-    _tally(ctx, plans)
-    _tally_organizations_dry(ctx, plans, rows)
-    return plans
 
 
 @dataclass(frozen=True)
 class BatchOutcome:
     plans: list[SubjectPlan]
-    organizations: int
-    register_entries: int
+    whole_items: dict[Group, int] = field(default_factory=dict)
+    organizations: int = 0
+    register_entries: int = 0
+
+
+def subject_batch_plan(ctx: SweepContext, subject_ids: Sequence[uuid.UUID]) -> BatchOutcome:
+    """Dry run: what the batch would do, read without locks; nothing is written. Counts it at once."""
+    fresh = [s for s in dict.fromkeys(subject_ids) if s not in ctx.seen]
+    ctx.seen.update(fresh)
+    live = list(Subject.objects.filter(id__in=fresh, destroyed_at__isnull=True).values_list("id", flat=True))
+    rows = _load(ctx, live)
+    plans = _plans(ctx, live, rows)
+    items = {
+        group: SubmissionValue.objects.filter(submission__subject_id__in=members).count()
+        for group, members in _whole_groups(plans).items()
+    }
+    outcome = BatchOutcome(plans, items)
+    _tally(ctx, outcome)
+    _tally_organizations_dry(ctx, plans, rows)
+    return outcome
 
 
 def subject_batch_run(ctx: SweepContext, subject_ids: Sequence[uuid.UUID]) -> BatchOutcome:
@@ -209,44 +246,43 @@ def subject_batch_run(ctx: SweepContext, subject_ids: Sequence[uuid.UUID]) -> Ba
     """
     claimed = _lock_and_claim(ctx, list(dict.fromkeys(subject_ids)))
     if not claimed:
-        return BatchOutcome([], 0, 0)
-    rows = _load(ctx, claimed)
+        return BatchOutcome([])
+    rows = _load(ctx, list(claimed))
     plans = _plans(ctx, claimed, rows)
     if not plans:
-        return BatchOutcome([], 0, 0)
+        return BatchOutcome([])
     batch = uuid.uuid4().hex
     now = clock.now()
-    _archive(plans, now)
-    _destroy_values(plans)
-    _mark_done(plans, now)
-    full = [plan.subject_id for plan in plans if plan.destroy_subject]
-    organizations = _destroy_subjects(full, rows, now)
-    entries = _register(ctx, batch, plans, organizations, now)
+    _archive(plans, claimed, now)
+    partial = [plan for plan in plans if not plan.destroy_subject]
+    _destroy_values(partial)
+    _mark_done(partial, now)
+    whole_items, organizations = _destroy_subjects(plans, claimed, rows, now)
+    outcome = BatchOutcome(plans, whole_items, len(organizations))
+    entries = _register(ctx, batch, outcome, now)
     DestructionRecord.objects.bulk_create(entries)
     _audit(ctx, batch, plans, organizations, now)
-    return BatchOutcome(plans, len(organizations), len(entries))
+    return BatchOutcome(plans, whole_items, len(organizations), len(entries))
 
 
 def batch_tally(ctx: SweepContext, outcome: BatchOutcome) -> None:
-    _tally(ctx, outcome.plans)
+    _tally(ctx, outcome)
     ctx.result.organizations_destroyed += outcome.organizations
     ctx.result.register_entries += outcome.register_entries
     ctx.result.batches += int(bool(outcome.plans))
 
 
-def _archive(plans: Sequence[SubjectPlan], now: dt.datetime) -> None:
+def _archive(plans: Sequence[SubjectPlan], claimed: dict[uuid.UUID, uuid.UUID], now: dt.datetime) -> None:
     """Copy held values to the archive database and commit there, before anything live is deleted."""
     copies = [(plan.subject_id, copy) for plan in plans for copy in plan.archive]
     if not copies:
         return
     sealed = dict(SubmissionValue.objects.filter(id__in={c.value.id for _, c in copies}).values_list("id", "sealed"))
-    keys = {
-        subject.id: subject.data_key
-        for subject in Subject.objects.filter(id__in={s for s, _ in copies}).select_related("data_key")
-    }
+    keys = {key.pk: key for key in DataKey.objects.filter(id__in={claimed[s] for s, _ in copies})}
     records = []
     for subject_id, copy in copies:
-        plain = unseal(keys[subject_id], bytes(sealed[copy.value.id]), context=value_context(copy.value.submission_id, copy.value.item))
+        key = keys[claimed[subject_id]]
+        plain = unseal(key, bytes(sealed[copy.value.id]), context=value_context(copy.value.submission_id, copy.value.item))
         records.append(_archived_record(subject_id, copy, plain, now))
     archived_records_store(records=records)
 
@@ -270,35 +306,52 @@ def _archived_record(subject_id: uuid.UUID, copy: ArchiveCopy, plain: str, now: 
     )
 
 
-def _destroy_values(plans: Sequence[SubjectPlan]) -> None:
-    ids = [value.id for plan in plans if not plan.destroy_subject for value, _ in plan.values]
+def _destroy_values(partial: Sequence[SubjectPlan]) -> None:
+    ids = [value.id for plan in partial for value, _ in plan.values]
     if ids:
         SubmissionValue.objects.filter(id__in=ids).delete()
 
 
-def _mark_done(plans: Sequence[SubjectPlan], now: dt.datetime) -> None:
+def _mark_done(partial: Sequence[SubjectPlan], now: dt.datetime) -> None:
     """The engagement-level claim: only one sweep can turn these from not processed to processed."""
-    ids = [pk for plan in plans for pk in plan.done_engagement_ids]
+    ids = [pk for plan in partial for pk in plan.done_engagement_ids]
+    if not ids:
+        return
     updated = Engagement.objects.filter(id__in=ids, retention_done_at__isnull=True).update(retention_done_at=now)
     if updated != len(ids):
         raise BatchConflict(f"{len(ids) - updated} engagement(s) of this batch were processed by another sweep")
 
 
-def _destroy_subjects(full: Sequence[uuid.UUID], rows: BatchRows, now: dt.datetime) -> list[uuid.UUID]:
-    """Crypto-erase and delete whole subjects; the tombstone keeps the pseudonymous id. Returns orgs destroyed."""
+def _destroy_subjects(
+    plans: Sequence[SubjectPlan], claimed: dict[uuid.UUID, uuid.UUID], rows: BatchRows, now: dt.datetime
+) -> tuple[dict[Group, int], list[uuid.UUID]]:
+    """Crypto-erase and delete whole subjects; the tombstone keeps the pseudonymous id.
+
+    Returns the values deleted per (purpose, reason) and the organisations destroyed with them.
+    """
+    groups = _whole_groups(plans)
+    full = [subject for members in groups.values() for subject in members]
     if not full:
-        return []
+        return {}, []
     # Receipts stay (append-only, pseudonymous): only their link to the deleted submission and the
     # web consent's sealed IP and user agent go. The model's manager refuses updates by design.
     ConsentReceipt._base_manager.filter(subject_id__in=full).update(submission=None, ip_sealed=None, user_agent="")
-    Engagement.objects.filter(subject_id__in=full).update(submission=None)
-    SubmissionValue.objects.filter(submission__subject_id__in=full).delete()
-    Submission.objects.filter(subject_id__in=full).delete()
+    Engagement.objects.filter(subject_id__in=full).update(
+        submission=None, retention_done_at=Coalesce(F("retention_done_at"), Value(now, output_field=DateTimeField()))
+    )
+    items = {
+        group: SubmissionValue.objects.filter(submission__subject_id__in=members).delete()[0]
+        for group, members in groups.items()
+    }
+    # Nothing points at these submissions any more (values deleted, receipts and engagements unlinked
+    # above), so they go in one DELETE instead of Django's collector loading every row first.
+    submissions = Submission.objects.filter(subject_id__in=full)
+    submissions._raw_delete(submissions.db)
     SubjectIndex.objects.filter(subject_id__in=full).delete()
-    data_keys_destroy(Subject.objects.filter(id__in=full).values_list("data_key_id", flat=True))
+    data_keys_destroy([claimed[subject] for subject in full])
     Subject.objects.filter(id__in=full).update(destroyed_at=now)
     candidates = {org for subject in full for org in rows.organizations.get(subject, ())}
-    return _destroy_orphan_organizations(candidates)
+    return items, _destroy_orphan_organizations(candidates)
 
 
 def _destroy_orphan_organizations(candidates: set[uuid.UUID]) -> list[uuid.UUID]:
@@ -322,19 +375,15 @@ def _destroy_orphan_organizations(candidates: set[uuid.UUID]) -> list[uuid.UUID]
 # --- register, audit, counts -------------------------------------------------------------------
 
 
-def _register(
-    ctx: SweepContext, batch: str, plans: Sequence[SubjectPlan], organizations: Sequence[uuid.UUID], now: dt.datetime
-) -> list[DestructionRecord]:
+def _register(ctx: SweepContext, batch: str, outcome: BatchOutcome, now: dt.datetime) -> list[DestructionRecord]:
     """One register entry per category, purpose and reason of this batch."""
     groups: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     partial_subjects: dict[tuple[str, str, str], set[uuid.UUID]] = defaultdict(set)
-    for plan in plans:
+    for plan in outcome.plans:
         archived = plan.archived_value_ids
         if plan.destroy_subject:
-            key = (DestructionCategory.SUBJECT.value, plan.attribution.purpose, plan.attribution.reason.value)
-            counts = groups[key]
+            counts = groups[(DestructionCategory.SUBJECT.value, plan.attribution.purpose, plan.attribution.reason.value)]
             counts[0] += 1
-            counts[1] += len(plan.values)
             counts[2] += len(archived)
             continue
         for value, attribution in plan.values:
@@ -342,10 +391,12 @@ def _register(
             partial_subjects[key].add(plan.subject_id)
             groups[key][1] += 1
             groups[key][2] += int(value.id in archived)
+    for (purpose, reason), items in outcome.whole_items.items():
+        groups[(DestructionCategory.SUBJECT.value, purpose, reason)][1] = items
     for key, subjects in partial_subjects.items():
         groups[key][0] = len(subjects)
-    if organizations:
-        groups[(DestructionCategory.ORGANIZATION.value, "", DestructionReason.ORPHANED.value)] = [0, len(organizations), 0]
+    if outcome.organizations:
+        groups[(DestructionCategory.ORGANIZATION.value, "", DestructionReason.ORPHANED.value)] = [0, outcome.organizations, 0]
     return [
         DestructionRecord(
             key=f"{batch}:{category}:{purpose}:{reason}",
@@ -375,24 +426,25 @@ def _describe(category: str, purpose: str) -> str:
     return "organisation name crypto-erased and deleted"
 
 
+def _audit_entry(batch: str, plan: SubjectPlan) -> AuditEntry:
+    detail: dict[str, object] = {
+        "batch": batch,
+        "purpose": plan.attribution.purpose,
+        "reason": plan.attribution.reason.value,
+        "archived": len(plan.archived_value_ids),
+    }
+    if plan.destroy_subject:
+        return AuditEntry(subject_id=plan.subject_id, target="subject", detail=detail)
+    detail["items"] = sorted({value.item for value, _ in plan.values})
+    detail["values"] = len(plan.values)
+    engagements = ",".join(map(str, plan.done_engagement_ids))[:180]
+    return AuditEntry(subject_id=plan.subject_id, target=f"engagements:{engagements}", detail=detail)
+
+
 def _audit(
     ctx: SweepContext, batch: str, plans: Sequence[SubjectPlan], organizations: Sequence[uuid.UUID], now: dt.datetime
 ) -> None:
-    destroyed = [
-        AuditEntry(
-            subject_id=plan.subject_id,
-            target="subject" if plan.destroy_subject else "engagements:" + ",".join(map(str, plan.done_engagement_ids))[:180],
-            detail={
-                "batch": batch,
-                "purpose": plan.attribution.purpose,
-                "reason": plan.attribution.reason.value,
-                "items": sorted({value.item for value, _ in plan.values}),
-                "values": len(plan.values),
-                "archived": len(plan.archived_value_ids),
-            },
-        )
-        for plan in plans
-    ]
+    destroyed = [_audit_entry(batch, plan) for plan in plans]
     destroyed += [AuditEntry(target=f"organization:{org}", detail={"batch": batch}) for org in organizations]
     audit_record_many(actor=ctx.actor, action=AuditAction.DESTROY, entries=destroyed, as_of=now)
     archived = [
@@ -412,29 +464,33 @@ def _audit(
         audit_record_many(actor=ctx.actor, action=AuditAction.ARCHIVE, entries=archived, as_of=now)
 
 
-def _tally(ctx: SweepContext, plans: Sequence[SubjectPlan]) -> None:
+def _tally(ctx: SweepContext, outcome: BatchOutcome) -> None:
     result = ctx.result
-    for plan in plans:
+    for plan in outcome.plans:
         archived = plan.archived_value_ids
         if plan.destroy_subject:
             result.destroyed_subjects += 1
             result.by_purpose[plan.attribution.purpose][plan.attribution.reason.value].add(
-                subjects=1, items=len(plan.values), archived=len(archived)
+                subjects=1, archived=len(archived)
             )
         elif plan.values:
             result.partially_destroyed_subjects += 1
+            result.destroyed_items += len(plan.values)
             seen: set[tuple[str, str]] = set()
             for value, attribution in plan.values:
                 group = (attribution.purpose, attribution.reason.value)
-                tally = result.by_purpose[group[0]][group[1]]
-                tally.add(subjects=int(group not in seen), items=1, archived=int(value.id in archived))
+                result.by_purpose[group[0]][group[1]].add(
+                    subjects=int(group not in seen), items=1, archived=int(value.id in archived)
+                )
                 seen.add(group)
-        result.destroyed_items += len(plan.values)
         if plan.archive:
             result.archived_subjects += 1
             result.archived_items += len(plan.archive)
             for copy in plan.archive:
                 result.by_rule[copy.hold.rule]["archived"].add(items=1)
+    for (purpose, reason), items in outcome.whole_items.items():
+        result.destroyed_items += items
+        result.by_purpose[purpose][reason].add(items=items)
 
 
 def _tally_organizations_dry(ctx: SweepContext, plans: Sequence[SubjectPlan], rows: BatchRows) -> None:

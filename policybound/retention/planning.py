@@ -208,17 +208,31 @@ class _Needs:
         )
 
 
+def destroys_whole(engagements: Sequence[EngagementRow], receipts: Sequence[ReceiptRow], as_of: dt.datetime) -> bool:
+    """Whether the subject is due whole: something is due, nothing is live, no consent is in force."""
+    return (
+        any(e.is_due(as_of) for e in engagements)
+        and not any(e.is_live(as_of) for e in engagements)
+        and not consents_in_force(receipts, engagements)
+    )
+
+
 def plan_subject(
     *,
     subject_id: uuid.UUID,
     engagements: Sequence[EngagementRow],
     receipts: Sequence[ReceiptRow],
-    values: Sequence[ValueRow],
+    values: Sequence[ValueRow] | None,
     holds: Sequence[HoldRow],
     book: PolicyBook,
     as_of: dt.datetime,
 ) -> SubjectPlan | None:
-    """What to destroy and archive of one subject as of ``as_of``; ``None`` when nothing is due."""
+    """What to destroy and archive of one subject as of ``as_of``; ``None`` when nothing is due.
+
+    ``values`` may be ``None`` only for a subject :func:`destroys_whole` and without holds: every value
+    goes, none is looked at one by one, and the plan's ``values`` stays empty (the sweep deletes them by
+    subject and counts them).
+    """
     due = [e for e in engagements if e.is_due(as_of)]
     if not due:
         return None
@@ -227,6 +241,8 @@ def plan_subject(
     deciding = _deciding(due)
     assert deciding is not None  # every due engagement has a deadline
     destroy_subject = not live and not standing
+    if values is None and not (destroy_subject and not holds):
+        raise ValueError("values are needed to plan a subject that lives on or is held")
 
     needs = _Needs()
     for engagement in live:
@@ -235,11 +251,11 @@ def plan_subject(
         needs.add(receipt.submission_id, book.purpose_items(receipt.policy_version_id, receipt.purpose))
 
     if destroy_subject:
-        chosen = list(values)
+        chosen = list(values or ())
         owners = [e for e in engagements if e.deadline is not None]
     else:
         due_submissions = {e.submission_id for e in due}
-        chosen = [v for v in values if v.submission_id in due_submissions and not needs.cover(v)]
+        chosen = [v for v in values or () if v.submission_id in due_submissions and not needs.cover(v)]
         owners = due
 
     subject_attribution = _attribution(deciding)
@@ -260,4 +276,3 @@ def plan_subject(
             if expires_at > as_of:
                 plan.archive.append(ArchiveCopy(value=value, hold=hold, attribution=attribution, expires_at=expires_at))
     return plan
-

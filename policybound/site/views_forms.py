@@ -26,6 +26,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 
@@ -143,6 +144,7 @@ def _post(request: HttpRequest, version: PolicyVersion, purpose: Purpose) -> Htt
     return _done_redirect(purpose, receipt)
 
 
+@never_cache  # a re-shown form holds what the visitor typed: no cache may keep it
 @csrf_protect
 @require_http_methods(["GET", "HEAD", "POST"])
 def form(request: HttpRequest, purpose: str) -> HttpResponse:
@@ -178,6 +180,7 @@ def _done_context(policy: Policy, purpose: Purpose, receipt: DoneReceipt) -> dic
     }
 
 
+@never_cache
 @require_http_methods(["GET", "HEAD"])
 def form_done(request: HttpRequest, purpose: str) -> HttpResponse:
     receipt = done_token_read(request.GET.get("r", ""), purpose=purpose)

@@ -5,6 +5,7 @@ import hashlib
 import pytest
 from django.db import transaction
 
+from policybound.audit.actors import Actor
 from policybound.audit.chain import event_payload
 from policybound.audit.models import GENESIS_HASH, AuditEvent, ChainHead
 from policybound.audit.services import AuditEntry, audit_record, audit_record_many, audit_verify
@@ -143,3 +144,15 @@ def test_it_verifies_korean_and_nested_detail(alice_actor):
             detail={"사유": "월간 점검", "items": ["email", "phone"], "n": 2},
         )
     assert audit_verify().ok
+
+
+def test_it_logs_a_visitors_address_only_as_a_keyed_digest():
+    (event,) = record_rows(Actor.public(ip="198.51.100.23"), 1)
+    stored = AuditEvent.objects.get(sequence=event.sequence).ip
+    assert stored.startswith("anon:")
+    assert "198.51.100.23" not in stored
+
+
+def test_it_gives_one_visitors_address_the_same_digest_each_time():
+    first, second = record_rows(Actor.public(ip="198.51.100.23"), 2)
+    assert first.ip == second.ip

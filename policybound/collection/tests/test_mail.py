@@ -1,4 +1,5 @@
-"""Mails after commit: marketing decisions (시행령 62의2) and the newsletter's double opt-in links."""
+"""Mails queued with the consent and sent after commit: marketing decisions (시행령 62의2) and the
+newsletter's double opt-in links."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import translation
 
 from policybound.audit.actors import Actor
@@ -13,6 +15,8 @@ from policybound.collection.models import ConsentReceipt, Engagement, Engagement
 from policybound.collection.services import consent_withdraw, submission_record
 from policybound.collection.tests.conftest import alice_fields
 from policybound.lib import clock
+from policybound.mailer.models import MailKind, MailStatus, OutboundMail
+from policybound.mailer.services import mail_send_due
 
 STAFF = Actor(kind="staff", ident="7", label="carol")
 
@@ -106,10 +110,36 @@ def test_it_survives_a_failing_mail_server(send, mailoutbox, settings, caplog):
     assert "alice@example.com" not in caplog.text
 
 
-class BrokenBackend:
-    def __init__(self, *args, **kwargs):
-        pass
+def test_it_keeps_the_mail_in_the_outbox_when_the_server_fails(send, mailoutbox, settings, now):
+    settings.EMAIL_BACKEND = "policybound.collection.tests.test_mail.BrokenBackend"
+    send(consents={"consulting": True, "marketing": True})
+    mail = OutboundMail.objects.get()
+    assert (mail.kind, mail.status, mail.attempts) == (MailKind.CONSENT_RESULT, MailStatus.QUEUED, 1)
 
+
+def test_it_sends_the_mail_once_the_server_is_back(send, mailoutbox, settings, now):
+    settings.EMAIL_BACKEND = "policybound.collection.tests.test_mail.BrokenBackend"
+    send(consents={"consulting": True, "marketing": True})
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail_send_due(as_of=now + dt.timedelta(minutes=1))
+    assert "you agreed to receive advertising information" in mailoutbox[0].body
+
+
+def test_it_names_the_receipt_the_mail_confirms(send, mailoutbox):
+    result = send(consents={"consulting": True, "marketing": True})
+    marketing = ConsentReceipt.objects.get(pk__in=result.receipt_ids, purpose="marketing")
+    assert OutboundMail.objects.get().reference == f"receipt:{marketing.pk}"
+
+
+def test_it_queues_no_mail_for_a_rejected_submission(send, mailoutbox):
+    from policybound.collection.services import SubmissionRejected
+
+    with pytest.raises(SubmissionRejected):
+        send(consents={"consulting": False, "marketing": True})
+    assert OutboundMail.objects.count() == 0
+
+
+class BrokenBackend(BaseEmailBackend):
     def send_messages(self, messages):
         raise ConnectionRefusedError("mail server for alice@example.com is down")
 

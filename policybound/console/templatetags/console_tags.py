@@ -6,6 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import template
+from django.utils.translation import get_language
+
+from policybound.policy.periods import Period
 
 register = template.Library()
 
@@ -14,3 +17,11 @@ register = template.Library()
 def get_item(mapping: Mapping[str, Any], key: str) -> Any:
     """``{{ purposes|get_item:code }}``: a value of a dict by a variable key (``None`` if absent)."""
     return mapping.get(key)
+
+
+@register.filter
+def period_label(period: Period | None) -> str:
+    """A retention period in the active language (``12 개월``, ``12 months``)."""
+    if period is None:
+        return ""
+    return period.label("en" if (get_language() or "ko").startswith("en") else "ko")

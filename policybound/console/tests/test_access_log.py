@@ -9,7 +9,7 @@ import pytest
 from policybound.audit.models import AuditEvent
 from policybound.audit.services import audit_verify
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(databases=["default", "archive"])
 
 
 def screens(hong) -> dict[str, tuple[str, str, dict[str, str], str]]:
@@ -32,6 +32,7 @@ def test_every_look_at_a_subject_writes_one_access_log_row(screen, bob, as_staff
     rows = AuditEvent.objects.filter(subject_id=hong.subject_id, actor_kind="staff").order_by("sequence")
     assert rows.count() == before + 1
     row = rows.last()
+    assert row is not None
     assert (row.action, row.actor_label, row.ip) == (action, "bob", "198.51.100.4")
 
 
@@ -53,6 +54,7 @@ def test_the_access_log_still_verifies_after_a_working_session(bob, as_staff, ho
 def test_a_tampered_access_log_row_is_detected(bob, as_staff, hong):
     as_staff(bob).get(f"/console/subjects/{hong.subject_id}/")
     row = AuditEvent.objects.filter(action="view").last()
+    assert row is not None
     AuditEvent.objects.filter(pk=row.pk).update(actor_label="mallory")
     result = audit_verify()
     assert not result.ok and result.first_bad_sequence == row.sequence
@@ -62,5 +64,5 @@ def test_a_deleted_access_log_row_is_detected(bob, as_staff, hong):
     client = as_staff(bob)
     client.get(f"/console/subjects/{hong.subject_id}/")
     client.get("/console/inbox/consulting/")
-    AuditEvent.objects.filter(action="view").first().delete()
+    AuditEvent.objects.filter(action="view").earliest("sequence").delete()
     assert not audit_verify().ok

@@ -14,7 +14,7 @@ from policybound.console.selectors import permission_changes, permission_changes
 from policybound.console.tests.conftest import OPERATOR, PASSWORD
 from policybound.lib import clock
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(databases=["default", "archive"])
 
 
 def test_it_puts_a_new_account_in_its_role_group(bob):
@@ -57,7 +57,7 @@ def test_it_gives_the_privacy_officer_every_purpose_and_the_registers(alice):
 
 def test_it_records_a_role_change_with_the_previous_role(bob, policy):
     accounts.staff_role_set(username="bob", role="newsletter_desk", policy=policy, actor=OPERATOR)
-    change = permission_changes(username="bob").first()
+    change = permission_changes(username="bob").latest("at", "id")
     assert (change.action, change.role, change.previous_role) == ("change", "newsletter_desk", "marketing")
 
 
@@ -68,7 +68,7 @@ def test_it_leaves_no_role_behind_on_a_change(bob, policy):
 
 def test_it_records_the_revocation_when_an_account_is_disabled(bob):
     accounts.staff_disable(username="bob", actor=OPERATOR)
-    change = permission_changes(username="bob").first()
+    change = permission_changes(username="bob").latest("at", "id")
     assert (change.action, change.role) == ("revoke", "marketing")
 
 

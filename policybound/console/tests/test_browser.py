@@ -41,11 +41,12 @@ def sign_in(page, base: str, username: str) -> None:
     page.goto(base + "/console/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click(".auth-card button[type=submit]")
     page.wait_for_url("**/console/login/code/**")
 
 
 @pytest.mark.browser
+@pytest.mark.django_db(databases=["default", "archive"], transaction=True)
 def test_a_marketing_handler_signs_in_with_totp_and_closes_a_consulting_request(
     live_server, page, transactional_db, bob, published
 ):
@@ -60,7 +61,7 @@ def test_a_marketing_handler_signs_in_with_totp_and_closes_a_consulting_request(
     assert page.locator("figure.enrol__qr svg").count() == 1
     shot(page, "enrol-ko")
     page.fill("#id_token", code_from_secret(secret))
-    page.click("button[type=submit]")
+    page.click(".auth-card button[type=submit]")
     page.wait_for_url("**/console/inbox/consulting/")
 
     row = page.locator(f"tr[data-engagement='{hong.engagement_id}']")
@@ -72,7 +73,7 @@ def test_a_marketing_handler_signs_in_with_totp_and_closes_a_consulting_request(
     shot(page, "subject-ko")
     page.locator(".values a.reveal-link").first.click()
     page.fill("#id_reason", "고객에게 회신 전화")
-    page.click("button[type=submit]")
+    page.click(".auth-card button[type=submit]")
     assert page.get_by_test_id("revealed-value").inner_text() == "홍길동"
     shot(page, "reveal-ko")
 
@@ -98,6 +99,7 @@ def _last_month_at(day: int, hour: int, minute: int = 0) -> dt.datetime:
 
 
 @pytest.mark.browser
+@pytest.mark.django_db(databases=["default", "archive"], transaction=True)
 def test_the_privacy_officer_reviews_the_month_access_log(live_server, page, transactional_db, alice, bob, policy):
     for _ in range(3):
         submit("consulting")
@@ -110,7 +112,7 @@ def test_the_privacy_officer_reviews_the_month_access_log(live_server, page, tra
 
     sign_in(page, live_server.url, "alice")
     page.fill("#id_token", f"{totp(device.bin_key):06d}")
-    page.click("button[type=submit]")
+    page.click(".auth-card button[type=submit]")
     page.wait_for_url("**/console/dashboard/")
     shot(page, "dashboard-ko")
 

@@ -11,7 +11,7 @@ from policybound.console.dashboard import dashboard_read
 from policybound.console.tests.conftest import VISITOR, submit
 from policybound.lib import clock
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(databases=["default", "archive"])
 
 
 def test_it_counts_engagements_by_purpose_and_status(alice, as_staff, hong):
@@ -21,15 +21,21 @@ def test_it_counts_engagements_by_purpose_and_status(alice, as_staff, hong):
     assert counts["consulting"] == (0, 1, 0) and counts["newsletter"] == (1, 0, 0)
 
 
-def test_it_counts_a_subject_whose_every_engagement_passed_its_deadline_as_due(policy, hong):
+def test_it_counts_an_engagement_past_its_deadline_as_due_for_the_next_sweep(policy, hong):
     engagement_end(engagement_id=hong.engagement_id, event="closed", actor=VISITOR)
     later = clock.now() + dt.timedelta(days=400)
-    assert dashboard_read(policy=policy, as_of=later).due_now == 1
+    assert dashboard_read(policy=policy, as_of=later).overdue["engagements"] == 1
 
 
-def test_it_does_not_count_a_subject_with_an_open_engagement_as_due(policy, hong):
+def test_it_does_not_count_an_open_engagement_as_due(policy, hong):
     later = clock.now() + dt.timedelta(days=400)
-    assert dashboard_read(policy=policy, as_of=later).due_now == 0
+    assert dashboard_read(policy=policy, as_of=later).overdue["engagements"] == 0
+
+
+def test_it_shows_what_falls_due_within_thirty_days(policy, hong):
+    engagement_end(engagement_id=hong.engagement_id, event="closed", actor=VISITOR)
+    later = clock.now() + dt.timedelta(days=350)
+    assert dashboard_read(policy=policy, as_of=later).due_soon == 1
 
 
 def test_it_shows_no_personal_value(alice, as_staff, hong):

@@ -9,7 +9,7 @@ from policybound.collection.models import Engagement
 from policybound.console.models import ReplyNote
 from policybound.console.tests.conftest import submit
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(databases=["default", "archive"])
 
 INBOX = "/console/inbox/consulting/"
 

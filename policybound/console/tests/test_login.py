@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import base64
 import datetime as dt
 
 import pytest
@@ -13,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from policybound.audit.models import AuditEvent
 from policybound.console.tests.conftest import PASSWORD
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(databases=["default", "archive"])
 
 LOGIN = "/console/login/"
 CODE = "/console/login/code/"
@@ -54,8 +55,6 @@ def test_it_shows_a_first_time_user_a_qr_code_and_the_secret(bob):
     assert b"<svg" in response.content
     device = TOTPDevice.objects.get(user=bob, confirmed=False)
     secret = response.context["secret"].replace(" ", "")
-    import base64
-
     assert base64.b32decode(secret + "=" * (-len(secret) % 8)) == device.bin_key
 
 

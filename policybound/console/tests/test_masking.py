@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from policybound.console.masking import mask, mask_email, mask_name, mask_phone
+from policybound.console.masking import display, mask, mask_email, mask_name, mask_phone
 from policybound.policy.schema import ItemKind
 
 
@@ -70,3 +70,7 @@ def test_it_dispatches_by_kind_code():
 
 def test_it_leaves_an_empty_value_empty():
     assert mask(ItemKind.PHONE, "") == ""
+
+
+def test_it_shows_a_full_phone_number_the_way_korean_staff_read_it():
+    assert display(ItemKind.PHONE, "+821012345678") == "010-1234-5678"

@@ -10,9 +10,10 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from policybound.console.tests.conftest import signed_in
+from policybound.console.tests.conftest import OPERATOR, signed_in
+from policybound.retention.services import legal_hold_place
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(databases=["default", "archive"])
 
 PEOPLE = ["visitor", "charlie", "erin", "carol", "bob", "dave", "alice"]
 OK, LOGIN, NO = "ok", "login", "403"
@@ -28,6 +29,8 @@ MATRIX = {
     "subject": ("get", [LOGIN, NO, NO, NO, OK, OK, OK]),
     "reveal_form": ("get", [LOGIN, NO, NO, NO, OK, OK, OK]),
     "reveal": ("post", [LOGIN, NO, NO, NO, OK, OK, OK]),
+    "hold_place": ("post", [LOGIN, NO, NO, NO, OK, OK, OK]),
+    "hold_release": ("post", [LOGIN, NO, NO, NO, OK, OK, OK]),
     "reply": ("post", [LOGIN, NO, NO, NO, OK, OK, OK]),
     "close": ("post", [LOGIN, NO, NO, NO, OK, OK, OK]),
     "dashboard": ("get", [LOGIN, NO, NO, NO, NO, OK, OK]),
@@ -37,7 +40,7 @@ MATRIX = {
 CASES = [(url, person, expected[i]) for url, (_m, expected) in MATRIX.items() for i, person in enumerate(PEOPLE)]
 
 
-def url_of(key: str, hong) -> tuple[str, dict[str, str]]:
+def url_of(key: str, hong, hold_id: int) -> tuple[str, dict[str, str]]:
     subject = f"/console/subjects/{hong.subject_id}/"
     reveal = f"{subject}reveal/{hong.submission_id}/name/"
     return {
@@ -50,6 +53,8 @@ def url_of(key: str, hong) -> tuple[str, dict[str, str]]:
         "subject": (subject, {}),
         "reveal_form": (reveal, {}),
         "reveal": (reveal, {"reason": "고객 회신 전화"}),
+        "hold_place": (f"{subject}holds/", {"rule": "commercial_act_books", "reason": "사건 2026-17"}),
+        "hold_release": (f"{subject}holds/{hold_id}/release/", {}),
         "reply": (f"/console/engagements/{hong.engagement_id}/reply/", {}),
         "close": (f"/console/engagements/{hong.engagement_id}/close/", {"event": "closed"}),
         "dashboard": ("/console/dashboard/", {}),
@@ -72,7 +77,8 @@ def test_the_permission_matrix(key, person, expected, make_staff, hong):
     roles = {"charlie": None, "erin": "other", "carol": "newsletter_desk", "bob": "marketing",
              "dave": "privacy_staff", "alice": "privacy_officer"}
     client = Client() if person == "visitor" else signed_in(make_staff(person, roles[person]))
-    url, data = url_of(key, hong)
+    hold = legal_hold_place(subject_id=hong.subject_id, rule="commercial_act_books", reason="사건 2026-16", actor=OPERATOR)
+    url, data = url_of(key, hong, hold.pk)
     method = MATRIX[key][0]
     response = client.post(url, data) if method == "post" else client.get(url)
     assert outcome(response) == expected

@@ -7,16 +7,18 @@ import zoneinfo
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from policybound.audit.actors import Actor
 from policybound.audit.models import AuditEvent
-from policybound.audit.services import AuditEntry, audit_record, audit_record_many
+from policybound.audit.services import AuditEntry, audit_record_many
 from policybound.console import review
+from policybound.console.checks import review_settings_check
 from policybound.console.models import AccessReview
 from policybound.lib import clock
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(databases=["default", "archive"])
 
 SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
 NOVEMBER = dt.date(2026, 11, 1)
@@ -25,7 +27,7 @@ TUESDAY_23 = dt.datetime(2026, 11, 10, 23, 30, tzinfo=SEOUL)
 SATURDAY_10 = dt.datetime(2026, 11, 14, 10, 0, tzinfo=SEOUL)
 
 
-def act(user, action: str, *, at: dt.datetime, subjects: int = 1, detail: dict | None = None) -> None:
+def act(user, action: str, *, at: dt.datetime, subjects: int = 1, detail: dict[str, str] | None = None) -> None:
     with clock.frozen(at), transaction.atomic():
         audit_record_many(
             actor=Actor.staff(user, ip="10.0.0.5"),
@@ -163,3 +165,21 @@ def test_the_review_page_records_the_review(alice, as_staff):
 
 def test_a_marketing_handler_cannot_review(bob, as_staff):
     assert as_staff(bob).get("/console/review/").status_code == 403
+
+
+def test_a_bad_working_days_setting_stops_start_up(settings):
+    settings.POLICYBOUND_REVIEW_WORKING_DAYS = "weekdays"
+    assert [m.id for m in review_settings_check()] == ["policybound.console.E001"]
+
+
+def test_the_review_page_runs_the_same_number_of_queries_for_one_download_or_twenty(alice, bob, as_staff):
+    client = as_staff(alice)
+    download(bob, export="e0")
+    client.get("/console/review/?month=2026-11")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/console/review/?month=2026-11")
+    for n in range(1, 20):
+        download(bob, export=f"e{n}", at=TUESDAY_23)
+    with CaptureQueriesContext(connection) as twenty:
+        client.get("/console/review/?month=2026-11")
+    assert len(twenty) == len(one)

@@ -4,11 +4,13 @@ import csv
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from policybound.audit.models import AuditEvent
 from policybound.console.tests.conftest import submit
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(databases=["default", "archive"])
 
 
 def subject_url(result) -> str:
@@ -139,9 +141,6 @@ def test_it_escapes_a_value_a_spreadsheet_would_run(bob, as_staff, published):
 
 
 def test_a_subject_page_runs_the_same_number_of_queries_however_much_it_holds(bob, as_staff, published):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client = as_staff(bob)
     first = submit("consulting", n=9)
     client.get(subject_url(first))
@@ -152,3 +151,8 @@ def test_a_subject_page_runs_the_same_number_of_queries_however_much_it_holds(bo
     with CaptureQueriesContext(connection) as four:
         client.get(subject_url(first))
     assert len(four) == len(one)
+
+
+def test_it_exports_full_phone_numbers_in_national_format(bob, as_staff, hong):
+    _response, rows = export(as_staff(bob))
+    assert rows[1][rows[0].index("phone")] == "010-2000-0001"

@@ -6,11 +6,12 @@ import sys
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from policybound.console.models import PermissionChange
 from policybound.console.tests.conftest import PASSWORD
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
+pytestmark = [pytest.mark.django_db(databases=["default", "archive"]), pytest.mark.usefixtures("fast_passwords")]
 
 
 def run(*args: str, stdin: str = "") -> str:
@@ -68,3 +69,12 @@ def test_it_names_the_operating_system_user_in_the_change_log(published):
 def test_it_prints_the_change_log(published):
     run("create", "dave", "--role", "marketing", "--password-stdin", stdin=PASSWORD + "\n")
     assert "grant marketing (dave)" in run("changes", "--username", "dave")
+
+
+def test_it_resets_a_lost_second_factor_and_records_it(published):
+    run("create", "dave", "--role", "marketing", "--password-stdin", stdin=PASSWORD + "\n")
+    dave = get_user_model().objects.get(username="dave")
+    TOTPDevice.objects.create(user=dave, name="console", confirmed=True)
+    run("reset-2fa", "dave")
+    assert not TOTPDevice.objects.filter(user=dave).exists()
+    assert PermissionChange.objects.filter(account_username="dave", action="revoke").exists()

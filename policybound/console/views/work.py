@@ -25,9 +25,10 @@ from policybound.console import services
 from policybound.console.access import purposes_in_scope
 from policybound.console.decorators import forbidden, staff_view
 from policybound.console.forms import ReasonForm
-from policybound.console.roles import EXPORT, REVEAL, VIEW_REGISTERS, perm
+from policybound.console.roles import EXPORT, LEGAL_HOLDS, REVEAL, VIEW_REGISTERS, perm
 from policybound.policy.schema import Policy
 from policybound.policy.selectors import policy_in_force
+from policybound.retention.services import HoldRefused
 
 View = Callable[..., HttpResponse]
 
@@ -80,6 +81,7 @@ def inbox(request: HttpRequest, policy: Policy, purpose: str) -> HttpResponse:
         "inbox": shown,
         "purposes": [policy.purpose(code) for code in purposes_in_scope(request.user, policy)],
         "can_export": request.user.has_perm(perm(EXPORT)),
+        "can_hold": request.user.has_perm(perm(LEGAL_HOLDS)),
     }
     return render(request, "console/inbox.html", context)
 
@@ -116,7 +118,12 @@ def subject(request: HttpRequest, policy: Policy, subject_id: uuid.UUID) -> Http
     return render(
         request,
         "console/subject.html",
-        {"page": page, "purposes": purposes, "can_reveal": request.user.has_perm(perm(REVEAL))},
+        {
+            "page": page,
+            "purposes": purposes,
+            "can_reveal": request.user.has_perm(perm(REVEAL)),
+            "can_hold": request.user.has_perm(perm(LEGAL_HOLDS)),
+        },
     )
 
 
@@ -177,3 +184,35 @@ def close(request: HttpRequest, policy: Policy, engagement_id: int) -> HttpRespo
     else:
         messages.success(request, _("Closed. Its retention period starts now."))
     return redirect(_back(request))
+
+
+@require_POST
+@staff_view(LEGAL_HOLDS)
+@with_policy
+def hold_place(request: HttpRequest, policy: Policy, subject_id: uuid.UUID) -> HttpResponse:
+    try:
+        services.hold_place(
+            user=request.user,
+            actor=actor_from_request(request),
+            policy=policy,
+            subject_id=subject_id,
+            rule=request.POST.get("rule", ""),
+            reason=request.POST.get("reason", ""),
+            items=request.POST.getlist("items"),
+        )
+    except HoldRefused as refused:
+        messages.error(request, _("The hold was not placed: %(problem)s") % {"problem": refused})
+    else:
+        messages.success(request, _("Legal hold placed. The held records are archived instead of destroyed."))
+    return redirect(reverse("console:subject", args=[subject_id]) + "#holds")
+
+
+@require_POST
+@staff_view(LEGAL_HOLDS)
+@with_policy
+def hold_release(request: HttpRequest, policy: Policy, subject_id: uuid.UUID, hold_id: int) -> HttpResponse:
+    services.hold_release(
+        user=request.user, actor=actor_from_request(request), policy=policy, subject_id=subject_id, hold_id=hold_id
+    )
+    messages.success(request, _("Legal hold released."))
+    return redirect(reverse("console:subject", args=[subject_id]) + "#holds")

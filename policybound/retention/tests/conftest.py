@@ -16,7 +16,12 @@ import pytest
 import yaml
 
 from policybound.audit.actors import Actor
-from policybound.collection.services import SubmissionResult, consent_withdraw, engagement_end, submission_record
+from policybound.collection.services import (
+    SubmissionResult,
+    consent_withdraw,
+    engagement_end,
+    submission_record,
+)
 from policybound.lib import clock
 from policybound.policy.models import PolicyVersion, text_sha256
 from policybound.retention.results import SweepResult

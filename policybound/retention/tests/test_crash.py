@@ -13,7 +13,8 @@ import pytest
 
 from policybound.archive.models import ArchiveDestructionLog, ArchivedRecord
 from policybound.collection.models import SubmissionValue
-from policybound.retention import batches, sweep as sweep_module
+from policybound.retention import batches
+from policybound.retention import sweep as sweep_module
 from policybound.retention.models import DestructionRecord
 from policybound.retention.services import legal_hold_place
 from policybound.subjects.models import Subject

@@ -7,7 +7,13 @@ import datetime as dt
 import pytest
 
 from policybound.audit.models import AuditEvent
-from policybound.collection.models import ConsentReceipt, Engagement, EngagementStatus, Submission, SubmissionValue
+from policybound.collection.models import (
+    ConsentReceipt,
+    Engagement,
+    EngagementStatus,
+    Submission,
+    SubmissionValue,
+)
 from policybound.retention.models import DestructionCategory, DestructionReason, DestructionRecord
 from policybound.retention.selectors import retention_open_engagements
 from policybound.subjects.models import Organization, Subject, SubjectIndex
@@ -43,7 +49,7 @@ def test_it_destroys_a_subject_once_their_only_engagement_is_past_its_deadline(a
 
 def test_it_crypto_erases_the_subjects_data_key(alice):
     key_id = Subject.objects.get(pk=alice.subject_id).data_key_id
-    sealed = bytes(SubmissionValue.objects.filter(submission_id=alice.submission_id).first().sealed)
+    sealed = bytes(SubmissionValue.objects.get(submission_id=alice.submission_id, item="email").sealed)
     sweep(DEADLINE + DAY)
     key = DataKey.objects.get(pk=key_id)
     assert key.is_destroyed and bytes(key.wrapped_key) == b""

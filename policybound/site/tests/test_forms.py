@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from django.conf import settings
 from django.test import Client
 from django.test.utils import override_settings
@@ -19,7 +20,7 @@ from django.test.utils import override_settings
 from policybound.collection.models import ConsentReceipt, Engagement, ReceiptEvent, Submission
 from policybound.collection.notices import consent_notice
 from policybound.lib import clock
-from policybound.policy.loader import policy_load
+from policybound.policy.loader import policy_load, policy_parse
 from policybound.policy.models import PolicyVersion, text_sha256
 from policybound.policy.schema import ItemKind, Policy
 from policybound.site.forms.receipt import MAX_AGE_SECONDS
@@ -39,18 +40,23 @@ RESIDENT_NUMBER = "900101-1234568"  # a made-up number that passes the check dig
 
 
 def publish(path: Path) -> PolicyVersion:
-    """Publish a policy file as it stands.
+    """Publish a policy file as it stands (see :func:`publish_text`)."""
+    return publish_text(path.read_text(encoding="utf-8"))
+
+
+def publish_text(text: str) -> PolicyVersion:
+    """Publish a policy text as it stands.
 
     Stored directly rather than through ``policy_publish``: the forms follow whatever version is in
     force, and their tests should not depend on the lint's verdict on the file of the day.
     """
-    loaded = policy_load(path)
+    policy = policy_parse(text).policy
     return PolicyVersion.objects.create(
-        text=loaded.text,
-        sha256=text_sha256(loaded.text),
-        title=loaded.policy.document.title.ko,
-        announced=loaded.policy.announced,
-        effective=loaded.policy.effective,
+        text=text,
+        sha256=text_sha256(text),
+        title=policy.document.title.ko,
+        announced=policy.announced,
+        effective=policy.effective,
         published_at=clock.now(),
         published_by="test",
     )
@@ -178,6 +184,21 @@ def test_it_keeps_a_third_party_provision_in_the_receipt(client: Client, db: Any
     assert notice_of(receipt) == notice_shown(page, code)
 
 
+def test_it_gives_a_purpose_added_to_the_policy_its_form(client: Client, db: Any) -> None:
+    data = yaml.safe_load(BUNDLED.read_text(encoding="utf-8"))
+    webinar = dict(data["purposes"][0], code="webinar", items=["name", "email"], optional_items=["company"])
+    webinar["label"] = {"ko": "웨비나 신청", "en": "Webinar registration"}
+    data["purposes"].append(webinar)
+    publish_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    page = client.get("/forms/webinar/").content.decode()
+    assert "웨비나 신청" in page
+    assert " required" in control(page, "field-email") and " required" not in control(page, "field-company")
+    assert 'name="phone"' not in page
+    data = form_data(client, "webinar", company="")
+    assert client.post("/forms/webinar/", data).status_code == 302
+    assert Submission.objects.get().purpose == "webinar"
+
+
 def test_it_answers_404_for_an_unknown_purpose(client: Client, bundled: PolicyVersion) -> None:
     assert client.get("/forms/astrology/").status_code == 404
 
@@ -277,6 +298,13 @@ def test_it_refuses_a_foreign_field(client: Client, bundled: PolicyVersion) -> N
     assert response.status_code == 200
     assert "fax" in response.content.decode()
     assert not Submission.objects.exists() and not Subject.objects.exists()
+
+
+def test_it_refuses_a_consent_the_form_does_not_ask(client: Client, bundled: PolicyVersion) -> None:
+    data = form_data(client, "report_download", **{"consent-newsletter": "yes"})
+    page = client.post("/forms/report_download/", data).content.decode()
+    assert 'class="error-summary"' in page and "newsletter" in page
+    assert not Submission.objects.exists()
 
 
 def test_it_refuses_without_the_required_consent(client: Client, bundled: PolicyVersion) -> None:

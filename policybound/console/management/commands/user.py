@@ -1,4 +1,4 @@
-"""``policybound user create|role|disable|grant|revoke|list|changes``: staff accounts, from the CLI only.
+"""``policybound user create|role|disable|reset-2fa|grant|revoke|list|changes``: staff accounts, from the CLI only.
 
 There is no self-sign-up: whoever runs this command on the server creates accounts, gives each the
 one role of the policy in force its holder's work needs, and takes access away when they leave.
@@ -41,7 +41,7 @@ def _policy() -> Policy:
 class Command(BaseCommand):
     help = (
         "Staff accounts of the console. `create USERNAME --role ROLE` (password prompted, or "
-        "--password-stdin), `role USERNAME --role ROLE`, `disable USERNAME`, `grant|revoke USERNAME "
+        "--password-stdin), `role USERNAME --role ROLE`, `disable USERNAME`, `reset-2fa USERNAME`, `grant|revoke USERNAME "
         "PERMISSION`, `list`, `changes`. Roles are the policy's; every change is logged for 3+ years."
     )
 
@@ -57,6 +57,8 @@ class Command(BaseCommand):
         role.add_argument("--role", required=True)
         disable = verbs.add_parser("disable", help="revoke all access of an account")
         disable.add_argument("username")
+        reset = verbs.add_parser("reset-2fa", help="forget the account's TOTP device (lost phone); re-enrol at sign-in")
+        reset.add_argument("username")
         for verb in ("grant", "revoke"):
             sub = verbs.add_parser(verb, help=f"{verb} one permission (app_label.codename) to one account")
             sub.add_argument("username")
@@ -70,7 +72,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         verb = options["verb"]
         try:
-            getattr(self, f"_{verb}")(options)
+            getattr(self, "_" + verb.replace("-", "_"))(options)
         except accounts.StaffError as error:
             raise CommandError(str(error)) from None
 
@@ -105,6 +107,10 @@ class Command(BaseCommand):
     def _disable(self, options: dict[str, Any]) -> None:
         user = accounts.staff_disable(username=options["username"], actor=_operator())
         self.stdout.write(f"Disabled {user.get_username()}: no role, no permission, no sign-in.")
+
+    def _reset_2fa(self, options: dict[str, Any]) -> None:
+        user = accounts.staff_second_factor_reset(username=options["username"], actor=_operator())
+        self.stdout.write(f"{user.get_username()} enrols a new second factor at the next sign-in.")
 
     def _grant(self, options: dict[str, Any]) -> None:
         accounts.staff_permission_grant(

@@ -271,7 +271,7 @@ class Command(BaseCommand):
             when = timezone.localtime(e.destroyed_at).strftime("%Y-%m-%d %H:%M")
             self.stdout.write(
                 f"{when}  {e.category:<12} {e.purpose or '-':<16} {e.reason:<20} subjects {e.subjects:>6} "
-                f"items {e.items:>7}  {e.method}  approved by {e.approved_by}"
+                f"items {e.items:>7}  {e.method}  approved by {e.approved_by}  {e.description}"
             )
 
     # --- holds ----------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from types import FrameType
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connections
+from django.db import close_old_connections
 from django.utils import timezone
 
 from policybound.lib import clock
@@ -72,8 +72,14 @@ class Command(BaseCommand):
         def request_stop(signum: int, frame: FrameType | None) -> None:
             stop.set()
 
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, request_stop)
+        previous = {signum: signal.signal(signum, request_stop) for signum in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            self._loop(stop, at=at, options=options)
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+
+    def _loop(self, stop: threading.Event, *, at: dt.time, options: dict[str, Any]) -> None:
         parent = options["parent_pid"]
         retry = dt.timedelta(minutes=max(1, options["retry_minutes"]))
         failed_at: dt.datetime | None = None
@@ -86,7 +92,7 @@ class Command(BaseCommand):
             due = not sweep_ran_since(moment=slot_start(now, at))
             if due and (failed_at is None or now - failed_at >= retry):
                 failed_at = None if self._sweep(stop, options["batch_size"]) else now
-            connections.close_all()
+            close_old_connections()
             if options["once"]:
                 return
             stop.wait(POLL_SECONDS)

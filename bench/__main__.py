@@ -1,0 +1,16 @@
+"""``python -m bench`` (``make bench``): run every benchmark with its defaults, one after the other."""
+
+from __future__ import annotations
+
+from bench import retention
+
+BENCHMARKS = [retention.main]
+
+
+def main() -> None:
+    for benchmark in BENCHMARKS:
+        benchmark([])
+
+
+if __name__ == "__main__":
+    main()
