@@ -43,6 +43,7 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", "signed in (로그인)"
     LOGIN_FAILED = "login_failed", "sign-in failed (로그인 실패)"
     LOGOUT = "logout", "signed out (로그아웃)"
+    REVIEW = "review", "access log reviewed (접속기록 점검)"
 
 
 class AuditEvent(models.Model):

@@ -307,7 +307,7 @@ def access_review_record(*, month: dt.date, reviewer: Any, actor: Actor, note: s
         )
         audit_record(
             actor=actor,
-            action=AuditAction.VIEW,
+            action=AuditAction.REVIEW,
             target=f"access_log:{month:%Y-%m}",
             detail={"review": review.pk, **findings.counts(), "chain_ok": chain.ok},
         )

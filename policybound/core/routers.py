@@ -14,7 +14,8 @@ ARCHIVE_APP = "archive"
 ARCHIVE_DB = "archive"
 
 
-def _database_for(model: type[Model]) -> str:
+def _database_for(model: type[Model] | Model) -> str:
+    # ``_meta`` rather than ``type()``: request.user is a lazy proxy whose type is not the model.
     return ARCHIVE_DB if model._meta.app_label == ARCHIVE_APP else "default"
 
 
@@ -26,7 +27,7 @@ class ArchiveRouter:
         return _database_for(model)
 
     def allow_relation(self, obj1: Model, obj2: Model, **hints: Any) -> bool:
-        return _database_for(type(obj1)) == _database_for(type(obj2))
+        return _database_for(obj1) == _database_for(obj2)
 
     def allow_migrate(self, db: str, app_label: str, model_name: str | None = None, **hints: Any) -> bool:
         return (app_label == ARCHIVE_APP) == (db == ARCHIVE_DB)

@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from policybound.subjects.models import Subject
 
@@ -65,34 +65,36 @@ class LegalHold(models.Model):
 
 
 class DestructionCategory(models.TextChoices):
-    SUBJECT = "subject", _("a person's whole record")
-    ITEMS = "items", _("items no longer needed")
-    ARCHIVED = "archived", _("records kept under a law (separate database)")
-    ORGANIZATION = "organization", _("organisation record")
-    ACCESS_LOG = "access_log", _("access log")
-    PAPER = "paper", _("paper documents")
-    OTHER = "other", _("other records")
+    SUBJECT = "subject", pgettext_lazy("destruction register", "a person's whole record")
+    ITEMS = "items", pgettext_lazy("destruction register", "items no longer needed")
+    ARCHIVED = "archived", pgettext_lazy("destruction register", "records kept under a law (separate database)")
+    ORGANIZATION = "organization", pgettext_lazy("destruction register", "organisation record")
+    ACCESS_LOG = "access_log", pgettext_lazy("destruction register", "access log")
+    PERMISSION_LOG = "permission_log", pgettext_lazy("destruction register", "permission-change log")
+    PAPER = "paper", pgettext_lazy("destruction register", "paper documents")
+    OTHER = "other", pgettext_lazy("destruction register", "other records")
 
 
 class DestructionReason(models.TextChoices):
     """The rule that made the records due."""
 
-    PURPOSE_RETENTION = "purpose_retention", _("retention period after the service ended")
-    WITHDRAWAL = "withdrawal", _("consent withdrawn")
-    MAX_LIFETIME = "max_lifetime", _("maximum lifetime of the purpose reached")
-    LEGAL_EXPIRY = "legal_expiry", _("legal retention period ended")
-    HOLD_RELEASED = "hold_released", _("legal hold released")
-    ORPHANED = "orphaned", _("no longer referenced by any record")
-    ACCESS_LOG_RETENTION = "access_log_retention", _("access log retention period ended")
-    MANUAL = "manual", _("recorded by hand")
+    PURPOSE_RETENTION = "purpose_retention", pgettext_lazy("destruction register", "retention period after the service ended")
+    WITHDRAWAL = "withdrawal", pgettext_lazy("destruction register", "consent withdrawn")
+    MAX_LIFETIME = "max_lifetime", pgettext_lazy("destruction register", "maximum lifetime of the purpose reached")
+    LEGAL_EXPIRY = "legal_expiry", pgettext_lazy("destruction register", "legal retention period ended")
+    HOLD_RELEASED = "hold_released", pgettext_lazy("destruction register", "legal hold released")
+    ORPHANED = "orphaned", pgettext_lazy("destruction register", "no longer referenced by any record")
+    ACCESS_LOG_RETENTION = "access_log_retention", pgettext_lazy("destruction register", "access log retention period ended")
+    PERMISSION_LOG_RETENTION = "permission_log_retention", pgettext_lazy("destruction register", "permission-change log retention period ended")
+    MANUAL = "manual", pgettext_lazy("destruction register", "recorded by hand")
 
 
 class DestructionMethod(models.TextChoices):
-    CRYPTO_ERASE_DELETE = "crypto_erase_delete", _("encryption key destroyed, then rows deleted")
-    DELETE = "delete", _("deleted beyond recovery")
-    SHRED = "shred", _("shredded")
-    INCINERATE = "incinerate", _("incinerated")
-    OTHER = "other", _("other method")
+    CRYPTO_ERASE_DELETE = "crypto_erase_delete", pgettext_lazy("destruction register", "encryption key destroyed, then rows deleted")
+    DELETE = "delete", pgettext_lazy("destruction register", "deleted beyond recovery")
+    SHRED = "shred", pgettext_lazy("destruction register", "shredded")
+    INCINERATE = "incinerate", pgettext_lazy("destruction register", "incinerated")
+    OTHER = "other", pgettext_lazy("destruction register", "other method")
 
 
 class DestructionRecord(models.Model):

@@ -51,6 +51,7 @@ class SweepResult:
     archive_destroyed: int = 0
     organizations_destroyed: int = 0
     access_log_destroyed: int = 0
+    permission_log_destroyed: int = 0
     holds_released_to_archive: int = 0
     register_entries: int = 0
     batches: int = 0
@@ -69,6 +70,7 @@ class SweepResult:
                 self.archive_destroyed,
                 self.organizations_destroyed,
                 self.access_log_destroyed,
+                self.permission_log_destroyed,
             )
         )
 
@@ -85,6 +87,7 @@ class SweepResult:
             "archive_destroyed": self.archive_destroyed,
             "organizations_destroyed": self.organizations_destroyed,
             "access_log_destroyed": self.access_log_destroyed,
+            "permission_log_destroyed": self.permission_log_destroyed,
             "holds_released_to_archive": self.holds_released_to_archive,
             "register_entries": self.register_entries,
             "batches": self.batches,

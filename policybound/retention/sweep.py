@@ -14,7 +14,8 @@ One run, in order (each step in batches, one transaction each; any number of run
 3. legal holds released since the last run make their archive copies due; archive copies whose law's
    period ended are crypto-erased and deleted, and the archive's log is posted to the register;
 4. access-log rows older than ``POLICYBOUND_ACCESS_LOG_RETENTION_DAYS`` are destroyed (the chain keeps
-   an anchor, so it still verifies).
+   an anchor, so it still verifies), and permission-change rows past their retention (the console's
+   ``permission_changes_purge``), each with a register entry.
 
 ``dry_run`` reads the same rows and plans with the same functions, and writes nothing.
 """
@@ -114,6 +115,7 @@ def retention_sweep(
         _subjects(ctx, batch_size, report)
         _archive(ctx, batch_size, report)
         _access_log(ctx)
+        _permission_log(ctx)
     except BaseException as error:
         if run is not None:
             SweepRun.objects.filter(pk=run.pk).update(error=f"{type(error).__name__}"[:500], finished_at=None)
@@ -242,4 +244,34 @@ def _access_log(ctx: SweepContext) -> None:
             recorded_at=now,
         )
     ctx.result.access_log_destroyed += destroyed
+    ctx.result.register_entries += 1
+
+
+def _permission_log(ctx: SweepContext) -> None:
+    """The permission-change log (권한 변경 기록, kept 3+ years): the console purges it, we register it."""
+    from policybound.console.selectors import permission_changes_expired
+    from policybound.console.services import permission_changes_purge
+
+    if ctx.dry_run:
+        ctx.result.permission_log_destroyed += permission_changes_expired(as_of=ctx.as_of).count()
+        return
+    with transaction.atomic():
+        destroyed = permission_changes_purge(actor=ctx.actor, as_of=ctx.as_of)
+        if not destroyed:
+            return
+        now = clock.now()
+        DestructionRecord.objects.create(
+            key=f"permission-log:{uuid.uuid4().hex}",
+            batch=uuid.uuid4().hex,
+            category=DestructionCategory.PERMISSION_LOG,
+            reason=DestructionReason.PERMISSION_LOG_RETENTION,
+            description="permission-change log rows past their retention",
+            items=destroyed,
+            method=DestructionMethod.DELETE,
+            destroyed_at=now,
+            approved_by=ctx.approved_by,
+            recorded_by=str(ctx.actor)[:200],
+            recorded_at=now,
+        )
+    ctx.result.permission_log_destroyed += destroyed
     ctx.result.register_entries += 1

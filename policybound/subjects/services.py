@@ -67,6 +67,18 @@ def _create(emails: list[str], moment: dt.datetime) -> Subject | None:
     return subject
 
 
+def _unless_destroyed(subject: Subject | None) -> Subject | None:
+    """``subject``, locked against a concurrent retention sweep; ``None`` if the sweep destroyed it.
+
+    The sweep holds a destroyed subject's row lock until it commits; waiting for it here means a
+    submission never lands on a subject whose data key was just erased (PostgreSQL; SQLite's IMMEDIATE
+    transactions already serialize the two). Added by the retention app.
+    """
+    if subject is None:
+        return None
+    return Subject.objects.select_for_update(no_key=True).filter(pk=subject.pk, destroyed_at__isnull=True).first()
+
+
 def subject_find_or_create(
     *, emails: list[str], phones: list[str], actor: Actor, as_of: dt.datetime
 ) -> tuple[Subject, bool]:
@@ -77,12 +89,12 @@ def subject_find_or_create(
     email_digests = _digests(IndexKind.EMAIL, emails)
     phone_digests = _digests(IndexKind.PHONE, phones)
     created = False
-    subject = _match(email_digests, phone_digests)
+    subject = _unless_destroyed(_match(email_digests, phone_digests))
     if subject is None:
         subject = _create(email_digests, as_of)
         created = subject is not None
         if subject is None:  # lost a race for the e-mail address: the winner is the person
-            subject = _match(email_digests, phone_digests)
+            subject = _unless_destroyed(_match(email_digests, phone_digests))
             if subject is None:
                 raise RuntimeError("a subject index conflicted but its subject cannot be found")
     for kind, digests in ((IndexKind.EMAIL, email_digests), (IndexKind.PHONE, phone_digests)):
@@ -96,7 +108,8 @@ def subject_find_or_create(
 def organization_find_or_create(*, name: str, actor: Actor, as_of: dt.datetime) -> Organization:
     """The organisation named ``name`` (by blind index of its normal form), created sealed if new."""
     digest = blind_index("organization", organization_normalize(name))
-    found = Organization.objects.filter(name_index=digest).first()
+    # Locked, so a retention sweep destroying it as no longer referenced finishes first (then it is new).
+    found = Organization.objects.select_for_update(no_key=True).filter(name_index=digest).first()
     if found is not None:
         return found
     try:

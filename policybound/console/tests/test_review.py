@@ -106,7 +106,7 @@ def test_it_records_who_reviewed_the_month(alice):
 
 def test_it_audits_the_review(alice):
     review.access_review_record(month=NOVEMBER, reviewer=alice, actor=Actor.staff(alice))
-    assert AuditEvent.objects.filter(target="access_log:2026-11", actor_label="alice").exists()
+    assert AuditEvent.objects.filter(target="access_log:2026-11", actor_label="alice", action="review").exists()
 
 
 def run_review(*args: str) -> tuple[int, str]:

@@ -6,6 +6,9 @@ the sweep's claims keep them from doing the same work twice). A worker started a
 sweeps at once, so a server that was down at 03:00 catches up. A failed sweep is retried after
 ``--retry-minutes``.
 
+Between sweeps it also sends the confirmation mails that are due from the outbox (the mailer's
+``mail_send_due``) every ``--mail-every`` seconds (60; 0 leaves them to ``policybound mail send``).
+
 ``make run`` starts one as a child of the web server (``serve`` passes ``--parent-pid``): it exits when
 its parent does. SIGTERM or SIGINT stops it between two batches of a sweep.
 """
@@ -64,6 +67,7 @@ class Command(BaseCommand):
         parser.add_argument("--parent-pid", type=int, default=None, help="exit when this process ends")
         parser.add_argument("--retry-minutes", type=int, default=10)
         parser.add_argument("--batch-size", type=int, default=500)
+        parser.add_argument("--mail-every", type=int, default=60, help="seconds between outbox runs; 0: never")
 
     def handle(self, *args: Any, **options: Any) -> None:
         at = _time_of_day(options["at"] or envstr("SWEEP_TIME", "03:00"))
@@ -83,6 +87,8 @@ class Command(BaseCommand):
         parent = options["parent_pid"]
         retry = dt.timedelta(minutes=max(1, options["retry_minutes"]))
         failed_at: dt.datetime | None = None
+        mail_every = dt.timedelta(seconds=options["mail_every"]) if options["mail_every"] > 0 else None
+        mailed_at: dt.datetime | None = None
         logger.info("retention worker %s started; sweeps daily at %s", os.getpid(), at.isoformat("minutes"))
         while not stop.is_set():
             if parent is not None and os.getppid() != parent:
@@ -92,10 +98,24 @@ class Command(BaseCommand):
             due = not sweep_ran_since(moment=slot_start(now, at))
             if due and (failed_at is None or now - failed_at >= retry):
                 failed_at = None if self._sweep(stop, options["batch_size"]) else now
+            if mail_every is not None and (mailed_at is None or clock.now() - mailed_at >= mail_every):
+                self._mail()
+                mailed_at = clock.now()
             close_old_connections()
             if options["once"]:
                 return
             stop.wait(POLL_SECONDS)
+
+    def _mail(self) -> None:
+        from policybound.mailer.services import mail_send_due
+
+        try:
+            report = mail_send_due()
+        except Exception:
+            logger.exception("sending the outbox failed; trying again later")
+            return
+        if report.claimed:
+            logger.info("outbox: %s", report.as_dict())
 
     def _sweep(self, stop: threading.Event, batch_size: int) -> bool:
         def progress(phase: str, done: int, total: int) -> None:
