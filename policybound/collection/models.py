@@ -68,6 +68,11 @@ class Submission(models.Model):
         return f"Submission {self.pk} ({self.purpose})"
 
 
+def value_context(submission_id: int, item: str) -> str:
+    """The vault context a submitted value is sealed under: binds the ciphertext to its row."""
+    return f"submission:{submission_id}:{item}"
+
+
 class SubmissionValue(models.Model):
     """One submitted value, sealed under the subject's data key (never stored in plaintext)."""
 

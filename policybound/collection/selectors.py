@@ -6,7 +6,7 @@ import uuid
 
 from django.db.models import QuerySet
 
-from policybound.collection.models import ConsentReceipt, Engagement, ReceiptEvent, Submission
+from policybound.collection.models import ConsentReceipt, Engagement, ReceiptEvent, Submission, value_context
 from policybound.policy.schema import ItemKind
 from policybound.subjects.models import Subject
 from policybound.vault.services import unseal
@@ -41,7 +41,7 @@ def submission_values_open(*, submission: Submission) -> dict[str, str]:
     """A submission's values in plaintext. Callers showing them to a person record the access."""
     key = submission.subject.data_key
     return {
-        value.item: unseal(key, bytes(value.sealed), context=f"submission:{submission.pk}:{value.item}")
+        value.item: unseal(key, bytes(value.sealed), context=value_context(submission.pk, value.item))
         for value in submission.values.order_by("item")
     }
 
@@ -54,6 +54,6 @@ def subject_email_open(*, subject: Subject) -> str | None:
         codes = [item.code for item in policy.items if item.kind is ItemKind.EMAIL]
         value = submission.values.filter(item__in=codes).order_by("item").first()
         if value is not None:
-            context = f"submission:{submission.pk}:{value.item}"
+            context = value_context(submission.pk, value.item)
             return unseal(subject.data_key, bytes(value.sealed), context=context)
     return None

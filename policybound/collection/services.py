@@ -47,6 +47,7 @@ from policybound.collection.models import (
     Source,
     Submission,
     SubmissionValue,
+    value_context,
 )
 from policybound.collection.notices import consent_notice
 from policybound.collection.receipts import notice_text_store, receipt_append
@@ -307,7 +308,7 @@ def _store(
         SubmissionValue(
             submission=submission,
             item=code,
-            sealed=seal(subject.data_key, value, context=f"submission:{submission.pk}:{code}"),
+            sealed=seal(subject.data_key, value, context=value_context(submission.pk, code)),
         )
         for code, value in clean.values.items()
     )

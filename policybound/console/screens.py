@@ -26,6 +26,7 @@ from policybound.collection.models import (
     EngagementStatus,
     Submission,
     SubmissionValue,
+    value_context,
 )
 from policybound.console.access import items_in_scope, purposes_in_scope
 from policybound.console.masking import mask
@@ -41,10 +42,6 @@ from policybound.vault.services import unseal
 PAGE_SIZE = 50
 LIVE = (EngagementStatus.PENDING, EngagementStatus.ACTIVE)
 
-
-def value_context(submission_id: int, item: str) -> str:
-    """The vault context a submitted value is sealed under (``collection.services._store``)."""
-    return f"submission:{submission_id}:{item}"
 
 
 def value_open(submission: Submission, value: SubmissionValue) -> str:

@@ -35,7 +35,13 @@ from policybound.archive.services import archived_records_store
 from policybound.audit.actors import Actor
 from policybound.audit.models import AuditAction
 from policybound.audit.services import AuditEntry, audit_record_many
-from policybound.collection.models import ConsentReceipt, Engagement, Submission, SubmissionValue
+from policybound.collection.models import (
+    ConsentReceipt,
+    Engagement,
+    Submission,
+    SubmissionValue,
+    value_context,
+)
 from policybound.lib import clock
 from policybound.policy.periods import Period
 from policybound.retention.models import (
@@ -88,10 +94,6 @@ class SweepContext:
     org_subjects_destroyed: dict[uuid.UUID, set[uuid.UUID]] = field(default_factory=dict)
     orgs_counted: set[uuid.UUID] = field(default_factory=set)
 
-
-def value_context(submission_id: int, item: str) -> str:
-    """The context a submission value is sealed under (``collection.services.submission_record``)."""
-    return f"submission:{submission_id}:{item}"
 
 
 def due_candidates(

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from policybound.lib import clock
-from policybound.retention.models import DestructionRecord, LegalHold
+from policybound.retention.models import DestructionReason, DestructionRecord, LegalHold
 from policybound.retention.progress import render
 from policybound.subjects.models import Subject
 
@@ -59,8 +59,8 @@ def test_sweep_dry_run_changes_nothing(alice):
 def test_sweep_prints_counts_by_purpose_and_rule(alice):
     with clock.frozen(DEADLINE + DAY):
         output = retention("sweep", "--as-of", "2026-03-14")
-    assert "subjects whose whole record were destroyed" in output
-    assert "retention period after the service ended" in output
+    assert "subjects destroyed whole (data key erased)" in output
+    assert str(DestructionReason.PURPOSE_RETENTION.label) in output  # in the active language
 
 
 def test_sweep_approved_by_a_named_staff_member(alice):

@@ -22,9 +22,12 @@ class Command(DjangoMigrate):
         super().add_arguments(parser)
         parser.set_defaults(database=None)
 
-    def get_check_kwargs(self, options: dict[str, Any]) -> dict[str, Any]:
+    def get_check_kwargs(self, options: dict[str, Any]) -> Any:
+        """System checks for every database this run migrates (Django's looks at one)."""
         databases = [options["database"]] if options["database"] is not None else list(settings.DATABASES)
-        return {**super().get_check_kwargs({**options, "database": "default"}), "databases": databases}
+        kwargs = dict(super().get_check_kwargs({**options, "database": "default"}))
+        kwargs["databases"] = databases
+        return kwargs
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["database"] is not None:

@@ -168,18 +168,19 @@ class Command(BaseCommand):
 
     def _print_sweep(self, result: SweepResult) -> None:
         when = timezone.localtime(result.as_of).strftime("%Y-%m-%d %H:%M %Z")
-        verb = "would be" if result.dry_run else "were"
-        self.stdout.write(f"Retention sweep as of {when}{' (dry run: nothing changed)' if result.dry_run else ''}")
+        dry = " (dry run: nothing changed; the counts are what a sweep would do)" if result.dry_run else ""
+        self.stdout.write(f"Retention sweep as of {when}{dry}")
         lines = [
-            (f"engagements that {verb} ended by their maximum lifetime", result.ended_by_max_lifetime),
-            (f"subjects whose whole record {verb} destroyed", result.destroyed_subjects),
-            (f"subjects some of whose items {verb} destroyed", result.partially_destroyed_subjects),
-            (f"items (submitted values) destroyed{' (would be)' if result.dry_run else ''}", result.destroyed_items),
+            ("engagements ended by their maximum lifetime", result.ended_by_max_lifetime),
+            ("subjects destroyed whole (data key erased)", result.destroyed_subjects),
+            ("subjects with some items destroyed", result.partially_destroyed_subjects),
+            ("items (submitted values) destroyed", result.destroyed_items),
             ("subjects with items moved to the archive", result.archived_subjects),
             ("items moved to the archive", result.archived_items),
             ("archive copies destroyed (law's period over)", result.archive_destroyed),
             ("organisation records destroyed", result.organizations_destroyed),
             ("access-log rows destroyed", result.access_log_destroyed),
+            ("permission-change log rows destroyed", result.permission_log_destroyed),
             ("destruction register entries written", result.register_entries),
         ]
         for label, count in lines:

@@ -24,7 +24,7 @@ from types import FrameType
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from django.utils import timezone
 
 from policybound.lib import clock
@@ -46,6 +46,13 @@ def _time_of_day(value: str) -> dt.time:
         return dt.time.fromisoformat(value.strip())
     except ValueError:
         raise CommandError(f"{value!r} is not a time of day such as 03:00") from None
+
+
+def _release_connections() -> None:
+    """Drop connections that broke or passed ``CONN_MAX_AGE`` between runs, as Django does per request
+    (never inside a transaction: a caller's, such as a test's, keeps its connection)."""
+    if not transaction.get_connection().in_atomic_block:
+        close_old_connections()
 
 
 def slot_start(now: dt.datetime, at: dt.time) -> dt.datetime:
@@ -101,7 +108,7 @@ class Command(BaseCommand):
             if mail_every is not None and (mailed_at is None or clock.now() - mailed_at >= mail_every):
                 self._mail()
                 mailed_at = clock.now()
-            close_old_connections()
+            _release_connections()
             if options["once"]:
                 return
             stop.wait(POLL_SECONDS)
