@@ -37,6 +37,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)  # compressed copies for whitenoise
         version = policy_publish_bundled_if_none(path=settings.POLICYBOUND_BUNDLED_POLICY)
         if version is not None:
             self.stdout.write(f"Published the bundled policy {version.sha256[:12]} ({version.title})")
