@@ -45,7 +45,9 @@ class ErrorsOut(Schema):
 class LegalHoldIn(Schema):
     rule: str = Field(max_length=64, description="a legal_retention code of the policy in force")
     items: list[str] | None = Field(default=None, description="item codes held; default every item")
-    reason: str = Field(max_length=500, description="why the law requires keeping them (no personal data)")
+    reason: str = Field(
+        default="", max_length=500, description="a case or audit reference (no personal data); default: the rule's records"
+    )
 
 
 class LegalHoldOut(Schema):

@@ -73,16 +73,17 @@ def legal_hold_place(
     *,
     subject_id: uuid.UUID | str,
     rule: str,
-    reason: str,
     actor: Actor,
+    reason: str = "",
     items: Sequence[str] | None = None,
     as_of: dt.datetime | None = None,
 ) -> LegalHold:
     """Hold the subject's records (``items``, default every item) under the legal-retention ``rule``.
 
     ``rule`` is a code of the policy in force's ``legal_retention``; its law and period are copied
-    onto the hold. Raises ``Subject.DoesNotExist`` for an unknown subject and :class:`HoldRefused` for
-    a destroyed subject, an unknown rule or item, or an empty reason.
+    onto the hold. ``reason`` (a case or audit reference, never personal data) defaults to what the
+    rule says the law keeps. Raises ``Subject.DoesNotExist`` for an unknown subject and
+    :class:`HoldRefused` for a destroyed subject or an unknown rule or item.
     """
     moment = as_of or clock.now()
     policy = policy_in_force(as_of=moment)
@@ -94,9 +95,7 @@ def legal_hold_place(
     unknown = [code for code in chosen if code not in {item.code for item in policy.items}]
     if unknown:
         raise HoldRefused("items", f"unknown item(s): {', '.join(unknown)}")
-    reason = reason.strip()
-    if not reason:
-        raise HoldRefused("reason", "say why the law requires keeping these records (a case or audit reference)")
+    reason = reason.strip() or f"{found.law.ko}: {found.records.ko}"  # default: what the law says it keeps
     with transaction.atomic():
         subject = Subject.objects.select_for_update().get(pk=subject_id)
         if subject.destroyed_at is not None:

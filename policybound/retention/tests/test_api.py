@@ -67,6 +67,11 @@ def test_it_refuses_an_unknown_rule_naming_the_field(alice, call):
     assert not LegalHold.objects.exists()
 
 
+def test_the_reason_is_optional(alice, call):
+    response = call("post", holds_url(alice.subject_id), {"rule": "ecommerce_contracts"})
+    assert response.status_code == 201 and response.json()["reason"].startswith("전자상거래")
+
+
 def test_it_answers_404_for_an_unknown_subject(policy, call):
     response = call("post", holds_url(uuid.uuid4()), {"rule": "commercial_act_books", "reason": "x"})
     assert response.status_code == 404

@@ -121,13 +121,18 @@ def test_a_hold_copies_the_rules_law_and_period(alice):
 
 @pytest.mark.parametrize(
     ("changes", "field"),
-    [({"rule": "no_such_law"}, "rule"), ({"items": ["shoe_size"]}, "items"), ({"reason": "  "}, "reason")],
+    [({"rule": "no_such_law"}, "rule"), ({"items": ["shoe_size"]}, "items")],
 )
 def test_it_refuses_a_hold_it_cannot_honour(alice, changes, field):
     with pytest.raises(HoldRefused) as refused:
         hold(alice.subject_id, **changes)
     assert refused.value.field == field
     assert not LegalHold.objects.exists()
+
+
+def test_a_hold_without_a_reason_names_what_the_law_keeps(alice):
+    placed = hold(alice.subject_id, reason=" ")
+    assert placed.reason.startswith("국세기본법: ")
 
 
 def test_it_refuses_a_hold_on_a_destroyed_subject(alice):

@@ -125,7 +125,7 @@ class Command(BaseCommand):
         place.add_argument("subject")
         place.add_argument("--rule", required=True)
         place.add_argument("--items", default="", help="comma-separated item codes (default: every item)")
-        place.add_argument("--reason", required=True)
+        place.add_argument("--reason", default="", help="a case or audit reference (default: what the law keeps)")
         place.add_argument("--by", required=True, help="the staff account placing it")
         release = hold_actions.add_parser("release", help="release a hold")
         release.add_argument("hold_id", type=int)
