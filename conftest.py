@@ -1,4 +1,7 @@
-"""Fixtures shared by every app's tests: the published policy, people, and a real Chromium.
+"""Fixtures shared by every app's tests: fresh vault keys, the published policy, and a real Chromium.
+
+Helpers shared by several apps' tests (publishing a policy text, racing threads) are in
+:mod:`policybound.lib.testing`.
 
 Browser tests drive Debian's Chromium (``/usr/bin/chromium``) through Playwright for Python; no browser
 is ever downloaded. Where Chromium is missing they are skipped, and the run says so plainly at the end.
@@ -86,19 +89,12 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_line(f"Browser tests: {_browser_tests['ran']} ran in {CHROMIUM}.")
 
 
-def _publish_policy_file(path: Path) -> Any:
-    """Publish a policy file under its own announcement and effective dates (the policy app's service)."""
-    from policybound.audit.actors import Actor
-    from policybound.policy.loader import policy_load
-    from policybound.policy.services import policy_publish
+@pytest.fixture(autouse=True)
+def vault_keys(settings: Any) -> Any:
+    """Every test under its own fresh vault keys, so nothing depends on key files left in the data dir."""
+    from policybound.lib.testing import vault_keys_fresh
 
-    loaded = policy_load(path)
-    return policy_publish(
-        text=loaded.text,
-        announced=loaded.policy.announced,
-        effective=loaded.policy.effective,
-        actor=Actor.system("test-fixture"),
-    )
+    return vault_keys_fresh(settings)
 
 
 @pytest.fixture
@@ -107,10 +103,14 @@ def published_policy(db: None) -> Any:
 
     Returns the :class:`~policybound.policy.models.PolicyVersion`; ``.policy`` is the parsed policy.
     """
-    return _publish_policy_file(SEED_POLICY)
+    from policybound.lib.testing import policy_publish_file
+
+    return policy_publish_file(SEED_POLICY)
 
 
 @pytest.fixture
 def example_policy(db: None) -> Any:
     """The fictional example company's policy (``policies/examples/``) published under its own dates."""
-    return _publish_policy_file(EXAMPLE_POLICIES[0])
+    from policybound.lib.testing import policy_publish_file
+
+    return policy_publish_file(EXAMPLE_POLICIES[0])

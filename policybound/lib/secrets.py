@@ -8,11 +8,17 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 
 def data_dir_secret(data_dir: Path, name: str, *, nbytes: int = 48) -> str:
-    """Return the secret stored in ``data_dir/name``, creating it (0600) the first time."""
+    """Return the secret stored in ``data_dir/name``, creating it (0600) the first time.
+
+    Several processes may start at once (gunicorn workers, the worker): the file appears complete or
+    not at all, because it is written under a temporary name and hard-linked into place, which fails
+    for every process but the first.
+    """
     path = data_dir / name
     try:
         return path.read_text(encoding="ascii").strip()
@@ -20,10 +26,15 @@ def data_dir_secret(data_dir: Path, name: str, *, nbytes: int = 48) -> str:
         pass
     data_dir.mkdir(parents=True, exist_ok=True)
     value = secrets.token_urlsafe(nbytes)
+    fd, temporary = tempfile.mkstemp(dir=data_dir, prefix=f".{name}.")  # mode 0600
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(value + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.link(temporary, path)
     except FileExistsError:  # another process won the race: use its value
         return path.read_text(encoding="ascii").strip()
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(value + "\n")
+    finally:
+        os.unlink(temporary)
     return value

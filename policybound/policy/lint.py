@@ -18,12 +18,12 @@ narrow and say in the message what they looked for.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from policybound.policy.loader import LoadedPolicy, Location, Problem
 from policybound.policy.render import RenderError, policy_render, render_problems
-from policybound.policy.schema import ItemKind, LegalBasis, Policy, Text, Transfer
+from policybound.policy.schema import ItemKind, LegalBasis, Policy, Purpose, Text, Transfer
 
 
 @dataclass
@@ -236,6 +236,49 @@ def _check_free_text(policy: Policy, report: _Report) -> None:
                     )
 
 
+# Which purposes each document section prints with their items (render_sections' purpose tables).
+_PURPOSE_TABLES: dict[str, Callable[[Purpose], bool]] = {
+    "purposes": lambda p: True,
+    "purposes_required": lambda p: p.required,
+    "purposes_optional": lambda p: not p.required,
+    "purposes_without_consent": lambda p: p.basis != LegalBasis.CONSENT,
+}
+
+
+def _purposes_with_items_published(policy: Policy) -> set[str]:
+    sections = {
+        (block.table or "").split("[", 1)[0]
+        for article in policy.document.articles
+        for block in article.blocks
+        if block.table
+    }
+    shown: set[str] = set()
+    for section in sections & _PURPOSE_TABLES.keys():
+        chooses = _PURPOSE_TABLES[section]
+        shown |= {p.code for p in policy.purposes if chooses(p)}
+    return shown
+
+
+def _check_forms_disclosed(policy: Policy, report: _Report) -> None:
+    """A form, or a consent box on one, that collects items the published text never lists (PIPA 30①).
+
+    The forms are generated from ``purposes``; the published text lists a purpose's items only where
+    the document has a purposes table that includes it. A form whose items no table prints would
+    collect what the policy does not disclose.
+    """
+    published = _purposes_with_items_published(policy)
+    for i, purpose in enumerate(policy.purposes):
+        collected = purpose.web_form or bool(purpose.offered_with)
+        if collected and purpose.code not in published:
+            labels = ", ".join([*purpose.items, *purpose.optional_items])
+            report.warn(
+                ("purposes", i),
+                f"purpose {purpose.code!r} is collected on a web form ({labels}), but no purposes table "
+                "of the document lists its items, so the published policy does not disclose what the "
+                "form collects (PIPA 30①); add a `table: purposes` block (or purposes_required/optional)",
+            )
+
+
 # --- transfers ----------------------------------------------------------------------------------
 
 _TRANSFER_DISCLOSURES = (
@@ -407,6 +450,7 @@ _CHECKS = (
     _check_consent_purposes,
     _check_purposes,
     _check_free_text,
+    _check_forms_disclosed,
     _check_transfers,
     _check_officer,
     _check_dates,

@@ -199,6 +199,13 @@ def derived_key(info: bytes) -> bytes:
         return derived
 
 
+def vault_keys_ensure() -> None:
+    """Load (in embedded mode: create) every key now, so a misconfiguration stops start-up."""
+    master_keyring()
+    archive_keyring()
+    index_key()
+
+
 def keys_reset() -> None:
     """Forget every cached key (after the settings change; tests)."""
     with _lock:

@@ -1,4 +1,4 @@
-"""Fixtures for the collection tests: the bundled policy published, a frozen clock, people.
+"""Fixtures for the collection tests: the bundled policy published at a frozen time, people.
 
 Alice and Bob are fictional; their values are obviously fake (example.com, 010-0000-xxxx style numbers
 that are nevertheless valid Korean mobile numbers) and never printed.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,52 +15,19 @@ from django.db import transaction
 
 from policybound.audit.actors import Actor
 from policybound.collection.models import ConsentReceipt, Engagement, NoticeText, Submission, SubmissionValue
-from policybound.lib import clock
-from policybound.policy.models import PolicyVersion, text_sha256
+from policybound.policy.models import PolicyVersion
 from policybound.subjects.models import Organization, Subject, SubjectIndex
-from policybound.vault.keys import encode_key
 from policybound.vault.models import DataKey
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 POLICY_PATH = os.path.join(REPO, "policies", "kt-enterprise.yaml")
 SCREENSHOTS = Path(REPO) / "var" / "screenshots"
-NOW = dt.datetime(2025, 3, 3, 10, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture(autouse=True)
-def vault_keys(settings):
-    """Each test under its own fresh keys, so nothing depends on keys left in the data directory."""
-    settings.POLICYBOUND_MASTER_KEY = encode_key(os.urandom(32))
-    settings.POLICYBOUND_MASTER_KEY_OLD = None
-    settings.POLICYBOUND_INDEX_KEY = encode_key(os.urandom(32))
-    return settings
 
 
 @pytest.fixture
-def now() -> Iterator[dt.datetime]:
-    with clock.frozen(NOW):
-        yield NOW
-
-
-@pytest.fixture
-def policy_version(db, now) -> PolicyVersion:
-    with open(POLICY_PATH, encoding="utf-8") as handle:
-        text = handle.read()
-    return publish(text)
-
-
-def publish(text: str, *, effective: dt.date = dt.date(2022, 1, 19)) -> PolicyVersion:
-    """A published version of ``text``, stored directly: these tests are about collection, not about
-    publishing (whose checks ``policy.services.policy_publish`` owns and tests)."""
-    return PolicyVersion.objects.create(
-        text=text,
-        sha256=text_sha256(text),
-        title="test policy",
-        announced=effective,
-        effective=effective,
-        published_at=clock.now(),
-        published_by="test",
-    )
+def policy_version(now: dt.datetime, published_policy: PolicyVersion) -> PolicyVersion:
+    """The bundled policy, published (through ``policy_publish``) at the frozen ``now``."""
+    return published_policy
 
 
 @pytest.fixture

@@ -108,7 +108,10 @@ _BASE: Data = {
             {
                 "code": "general",
                 "title": _t("총칙", "General"),
-                "blocks": [{"text": _t("회사는 개인정보를 보호합니다.", "The Company protects personal information.")}],
+                "blocks": [
+                    {"text": _t("회사는 개인정보를 보호합니다.", "The Company protects personal information.")},
+                    {"table": "purposes"},
+                ],
             }
         ],
     },

@@ -67,6 +67,27 @@ def test_it_warns_about_free_text_on_a_web_form() -> None:
     assert problem.line == line_of(text, "- question", after="- code: demo")
 
 
+def test_it_warns_when_no_table_publishes_a_forms_items() -> None:
+    text = policy_yaml(lambda d: d["document"]["articles"][0].update(blocks=[{"text": _t("본문", "Text")}]))
+    problem = only(lint(text), "warning")
+    assert "'demo' is collected on a web form" in problem.message and "PIPA 30①" in problem.message
+    assert problem.line == line_of(text, "- code: demo")
+
+
+def test_it_accepts_a_required_purposes_table_for_a_required_purpose() -> None:
+    text = policy_yaml(
+        lambda d: d["document"]["articles"][0].update(blocks=[{"table": "purposes_required"}])
+    )
+    assert lint(text) == []
+
+
+def test_it_warns_when_the_table_lists_only_the_other_kind_of_purpose() -> None:
+    text = policy_yaml(
+        lambda d: d["document"]["articles"][0].update(blocks=[{"table": "purposes_optional"}])
+    )
+    assert "is collected on a web form" in only(lint(text), "warning").message
+
+
 def test_it_does_not_warn_about_free_text_off_the_web() -> None:
     def mutate(d: Data) -> None:
         d["items"].append({"code": "question", "label": _t("문의 내용", "Question"), "kind": "free_text"})
@@ -302,7 +323,11 @@ def test_it_accepts_that_claim_when_a_purpose_has_another_legal_basis() -> None:
 
 
 def test_it_warns_when_purposes_without_consent_are_published_without_their_basis() -> None:
-    text = policy_yaml(lambda d: d["purposes"][0].update(basis="law"))
+    def mutate(d: Data) -> None:
+        d["purposes"][0].update(basis="law")
+        d["document"]["articles"][0].update(blocks=[{"table": "purposes_required"}])  # items, no basis
+
+    text = policy_yaml(mutate)
     problem = only(lint(text), "warning")
     assert "table: purposes" in problem.message and "PIPA 22③" in problem.message
     assert problem.line == line_of(text, "basis: law")

@@ -1,51 +1,45 @@
-"""``policybound audit verify|truncate``: prove the access log intact; destroy it after its retention.
+"""``policybound audit verify|truncate|review``: prove the access log intact; destroy it after its retention.
 
 ``verify`` exits 1 naming the first missing, altered or misplaced row, else 0 with the count and the
 chain head (write the head down in the monthly review). ``truncate`` destroys rows older than
 ``POLICYBOUND_ACCESS_LOG_RETENTION_DAYS`` (or ``--days``) after checking the chain, keeping an anchor;
-run it daily from cron.
+run it daily from cron. ``review`` is the monthly access-log review (:mod:`policybound.console.review_command`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
 
 from policybound.audit.actors import Actor
 from policybound.audit.services import audit_truncate_before, audit_verify
 from policybound.console.review_command import review_add_arguments, review_run
+from policybound.core.commands import Arg, Options, Verb, VerbCommand
 from policybound.lib import clock
 
 
-class Command(BaseCommand):
+class Command(VerbCommand):
     help = (
         "The audit log (접속기록). `verify` checks the hash chain and exits 1 at the first altered or "
         "missing row; `truncate` destroys rows older than the access-log retention period "
         "(POLICYBOUND_ACCESS_LOG_RETENTION_DAYS, at least a year) and keeps the chain verifiable."
     )
+    verbs = {
+        "verify": Verb("_verify", "check the whole chain", Arg("--batch-size", type=int, default=5000)),
+        "truncate": Verb(
+            "_truncate",
+            "destroy rows past their retention",
+            Arg("--days", type=int, default=None, help="keep this many days (default: setting)"),
+        ),
+        "review": Verb("_review", "the monthly access-log review (접속기록 점검)", arguments=review_add_arguments),
+    }
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        verbs = parser.add_subparsers(dest="verb", required=True)
-        verify = verbs.add_parser("verify", help="check the whole chain")
-        verify.add_argument("--batch-size", type=int, default=5000)
-        truncate = verbs.add_parser("truncate", help="destroy rows past their retention")
-        truncate.add_argument("--days", type=int, default=None, help="keep this many days (default: setting)")
-        review_add_arguments(verbs.add_parser("review", help="the monthly access-log review (접속기록 점검)"))
+    def _review(self, options: Options) -> None:
+        review_run(self, options)
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        if options["verb"] == "review":
-            review_run(self, options)
-            return
-        if options["verb"] == "verify":
-            self._verify(options["batch_size"])
-        else:
-            self._truncate(options["days"])
-
-    def _verify(self, batch_size: int) -> None:
-        result = audit_verify(batch_size=max(1, batch_size))
+    def _verify(self, options: Options) -> None:
+        result = audit_verify(batch_size=max(1, options["batch_size"]))
         if not result.ok:
             self.stderr.write(f"Audit chain BROKEN after {result.checked} good rows: {result.reason}.")
             raise SystemExit(1)
@@ -56,7 +50,8 @@ class Command(BaseCommand):
             f"Audit chain OK: {result.checked} rows checked; head #{result.last_sequence} {result.last_hash}"
         )
 
-    def _truncate(self, days: int | None) -> None:
+    def _truncate(self, options: Options) -> None:
+        days = options["days"]
         keep = days if days is not None else settings.POLICYBOUND_ACCESS_LOG_RETENTION_DAYS
         minimum = 365
         if keep < minimum:

@@ -9,26 +9,16 @@ more) and to the audit log, naming the operating-system user who ran the command
 from __future__ import annotations
 
 import getpass
-import os
 import sys
-from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError
 
-from policybound.audit.actors import Actor
 from policybound.console import accounts
 from policybound.console.selectors import permission_changes, staff_accounts
+from policybound.core.commands import Arg, Options, Verb, VerbCommand, operator_actor
 from policybound.policy.schema import Policy
 from policybound.policy.selectors import policy_in_force
-
-
-def _operator() -> Actor:
-    try:
-        name = os.environ.get("SUDO_USER") or getpass.getuser()
-    except (KeyError, OSError):
-        name = "unknown"
-    return Actor.system(f"cli:{name}")
 
 
 def _policy() -> Policy:
@@ -38,45 +28,54 @@ def _policy() -> Policy:
     return policy
 
 
-class Command(BaseCommand):
+def _permission_verb(verb: str) -> Verb:
+    return Verb(
+        f"_{verb}",
+        f"{verb} one permission (app_label.codename) to one account",
+        Arg("username"),
+        Arg("permission"),
+        Arg("--note", default=""),
+    )
+
+
+class Command(VerbCommand):
     help = (
         "Staff accounts of the console. `create USERNAME --role ROLE` (password prompted, or "
         "--password-stdin), `role USERNAME --role ROLE`, `disable USERNAME`, `reset-2fa USERNAME`, `grant|revoke USERNAME "
         "PERMISSION`, `list`, `changes`. Roles are the policy's; every change is logged for 3+ years."
     )
+    errors = (accounts.StaffError,)
+    verbs = {
+        "create": Verb(
+            "_create",
+            "create a staff account with one role",
+            Arg("username"),
+            Arg("--role", required=True),
+            Arg("--email", default=""),
+            Arg("--password-stdin", action="store_true", help="read the password from stdin"),
+        ),
+        "role": Verb(
+            "_role",
+            "change an account's role (re-enables a disabled account)",
+            Arg("username"),
+            Arg("--role", required=True),
+        ),
+        "disable": Verb("_disable", "revoke all access of an account", Arg("username")),
+        "reset-2fa": Verb(
+            "_reset_2fa", "forget the account's TOTP device (lost phone); re-enrol at sign-in", Arg("username")
+        ),
+        "grant": _permission_verb("grant"),
+        "revoke": _permission_verb("revoke"),
+        "list": Verb("_list", "every account, its role, second factor and state"),
+        "changes": Verb(
+            "_changes",
+            "the permission-change log, newest first",
+            Arg("--username", default=None),
+            Arg("--limit", type=int, default=50),
+        ),
+    }
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        verbs = parser.add_subparsers(dest="verb", required=True)
-        create = verbs.add_parser("create", help="create a staff account with one role")
-        create.add_argument("username")
-        create.add_argument("--role", required=True)
-        create.add_argument("--email", default="")
-        create.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
-        role = verbs.add_parser("role", help="change an account's role (re-enables a disabled account)")
-        role.add_argument("username")
-        role.add_argument("--role", required=True)
-        disable = verbs.add_parser("disable", help="revoke all access of an account")
-        disable.add_argument("username")
-        reset = verbs.add_parser("reset-2fa", help="forget the account's TOTP device (lost phone); re-enrol at sign-in")
-        reset.add_argument("username")
-        for verb in ("grant", "revoke"):
-            sub = verbs.add_parser(verb, help=f"{verb} one permission (app_label.codename) to one account")
-            sub.add_argument("username")
-            sub.add_argument("permission")
-            sub.add_argument("--note", default="")
-        verbs.add_parser("list", help="every account, its role, second factor and state")
-        changes = verbs.add_parser("changes", help="the permission-change log, newest first")
-        changes.add_argument("--username", default=None)
-        changes.add_argument("--limit", type=int, default=50)
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        verb = options["verb"]
-        try:
-            getattr(self, "_" + verb.replace("-", "_"))(options)
-        except accounts.StaffError as error:
-            raise CommandError(str(error)) from None
-
-    def _password(self, options: dict[str, Any]) -> str:
+    def _password(self, options: Options) -> str:
         if options["password_stdin"]:
             return sys.stdin.readline().rstrip("\n")
         first = getpass.getpass("Password: ")
@@ -84,47 +83,47 @@ class Command(BaseCommand):
             raise CommandError("The passwords differ.")
         return first
 
-    def _create(self, options: dict[str, Any]) -> None:
+    def _create(self, options: Options) -> None:
         user = accounts.staff_create(
             username=options["username"],
             role=options["role"],
             email=options["email"],
             password=self._password(options),
             policy=_policy(),
-            actor=_operator(),
+            actor=operator_actor(),
         )
         self.stdout.write(
             f"Created {user.get_username()} with role {options['role']}. "
             "The second factor is set up at the first sign-in (/console/login/)."
         )
 
-    def _role(self, options: dict[str, Any]) -> None:
+    def _role(self, options: Options) -> None:
         user = accounts.staff_role_set(
-            username=options["username"], role=options["role"], policy=_policy(), actor=_operator()
+            username=options["username"], role=options["role"], policy=_policy(), actor=operator_actor()
         )
         self.stdout.write(f"{user.get_username()} now has role {options['role']}.")
 
-    def _disable(self, options: dict[str, Any]) -> None:
-        user = accounts.staff_disable(username=options["username"], actor=_operator())
+    def _disable(self, options: Options) -> None:
+        user = accounts.staff_disable(username=options["username"], actor=operator_actor())
         self.stdout.write(f"Disabled {user.get_username()}: no role, no permission, no sign-in.")
 
-    def _reset_2fa(self, options: dict[str, Any]) -> None:
-        user = accounts.staff_second_factor_reset(username=options["username"], actor=_operator())
+    def _reset_2fa(self, options: Options) -> None:
+        user = accounts.staff_second_factor_reset(username=options["username"], actor=operator_actor())
         self.stdout.write(f"{user.get_username()} enrols a new second factor at the next sign-in.")
 
-    def _grant(self, options: dict[str, Any]) -> None:
+    def _grant(self, options: Options) -> None:
         accounts.staff_permission_grant(
-            username=options["username"], permission=options["permission"], actor=_operator(), note=options["note"]
+            username=options["username"], permission=options["permission"], actor=operator_actor(), note=options["note"]
         )
         self.stdout.write(f"Granted {options['permission']} to {options['username']}.")
 
-    def _revoke(self, options: dict[str, Any]) -> None:
+    def _revoke(self, options: Options) -> None:
         accounts.staff_permission_revoke(
-            username=options["username"], permission=options["permission"], actor=_operator(), note=options["note"]
+            username=options["username"], permission=options["permission"], actor=operator_actor(), note=options["note"]
         )
         self.stdout.write(f"Revoked {options['permission']} from {options['username']}.")
 
-    def _list(self, options: dict[str, Any]) -> None:
+    def _list(self, options: Options) -> None:
         rows = staff_accounts()
         if not rows:
             self.stdout.write("No staff accounts.")
@@ -137,7 +136,7 @@ class Command(BaseCommand):
                 f"{row.username:<20} {row.role or '-':<18} {'yes' if row.has_totp else 'no':<4} {state:<9} {last}"
             )
 
-    def _changes(self, options: dict[str, Any]) -> None:
+    def _changes(self, options: Options) -> None:
         username = options["username"]
         if username is not None and not get_user_model().objects.filter(username=username).exists():
             raise CommandError(f"there is no account {username!r}")

@@ -23,6 +23,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from policybound.policy.services import policy_publish_bundled_if_none
+from policybound.vault.keys import vault_keys_ensure
 
 
 class Command(BaseCommand):
@@ -38,6 +39,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)  # compressed copies for whitenoise
+        vault_keys_ensure()  # generated keys are announced here, before any worker needs them
         version = policy_publish_bundled_if_none(path=settings.POLICYBOUND_BUNDLED_POLICY)
         if version is not None:
             self.stdout.write(f"Published the bundled policy {version.sha256[:12]} ({version.title})")

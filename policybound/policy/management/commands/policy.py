@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import getpass
 from pathlib import Path
-from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError
 
-from policybound.audit.actors import Actor
+from policybound.core.commands import Arg, Options, Verb, VerbCommand, operator_actor
 from policybound.lib import clock
 from policybound.policy.lint import policy_errors, policy_lint
 from policybound.policy.loader import PolicyInvalid, Problem, policy_load
@@ -36,7 +34,7 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date such as 2024-03-01") from None
 
 
-class Command(BaseCommand):
+class Command(VerbCommand):
     help = (
         "The privacy policy file: check it (PIPA lint, FILE:LINE: messages), render it, publish it as "
         "an immutable version with its announcement and effective dates, list the published versions."
@@ -45,30 +43,25 @@ class Command(BaseCommand):
     # A policy check is a compiler run; the site's deployment checks are not its business.
     requires_system_checks: list[str] = []
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        actions = parser.add_subparsers(dest="action", required=True, metavar="{check,render,publish,versions}")
-        check = actions.add_parser("check", help="validate a policy file; exit 1 on any error")
-        check.add_argument("file", type=Path)
-        render = actions.add_parser("render", help="print a policy file, or the version in force")
-        render.add_argument("file", type=Path, nargs="?", help="default: the published version in force")
-        render.add_argument("--lang", choices=("ko", "en"), default="ko")
-        render.add_argument("--format", dest="fmt", choices=("md", "html"), default="md")
-        publish = actions.add_parser("publish", help="publish a policy file as a new version")
-        publish.add_argument("file", type=Path)
-        publish.add_argument("--announced", type=_date, help="공고일자 (must equal the file's announced:)")
-        publish.add_argument("--effective", type=_date, help="시행일자 (must equal the file's effective:)")
-        actions.add_parser("versions", help="list the published versions")
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        action = options["action"]
-        if action == "check":
-            self._check(options["file"])
-        elif action == "render":
-            self._render(options["file"], lang=options["lang"], fmt=options["fmt"])
-        elif action == "publish":
-            self._publish(options["file"], announced=options["announced"], effective=options["effective"])
-        else:
-            self._versions()
+    list_verbs_in_errors = True
+    verbs = {
+        "check": Verb("_check", "validate a policy file; exit 1 on any error", Arg("file", type=Path)),
+        "render": Verb(
+            "_render",
+            "print a policy file, or the version in force",
+            Arg("file", type=Path, nargs="?", help="default: the published version in force"),
+            Arg("--lang", choices=("ko", "en"), default="ko"),
+            Arg("--format", dest="fmt", choices=("md", "html"), default="md"),
+        ),
+        "publish": Verb(
+            "_publish",
+            "publish a policy file as a new version",
+            Arg("file", type=Path),
+            Arg("--announced", type=_date, help="공고일자 (must equal the file's announced:)"),
+            Arg("--effective", type=_date, help="시행일자 (must equal the file's effective:)"),
+        ),
+        "versions": Verb("_versions", "list the published versions"),
+    }
 
     def _report(self, filename: str, problems: list[Problem]) -> None:
         for problem in problems:
@@ -79,7 +72,8 @@ class Command(BaseCommand):
         errors = len(policy_errors(problems))
         return CommandError(f"{filename}: {errors} error(s); {what}", returncode=1)
 
-    def _check(self, path: Path) -> None:
+    def _check(self, options: Options) -> None:
+        path: Path = options["file"]
         try:
             problems = policy_lint(policy_load(path))
         except PolicyInvalid as invalid:
@@ -90,7 +84,8 @@ class Command(BaseCommand):
         warnings = f" ({len(problems)} warning(s))" if problems else ""
         self.stdout.write(f"{path}: valid{warnings}")
 
-    def _render(self, path: Path | None, *, lang: str, fmt: str) -> None:
+    def _render(self, options: Options) -> None:
+        path: Path | None = options["file"]
         if path is None:
             version = policy_version_in_force()
             if version is None:
@@ -102,12 +97,13 @@ class Command(BaseCommand):
             except PolicyInvalid as invalid:
                 raise self._fail(str(path), invalid.problems, "cannot render it") from None
         try:
-            rendered = policy_render(policy, lang=lang, fmt=fmt)
+            rendered = policy_render(policy, lang=options["lang"], fmt=options["fmt"])
         except RenderError as error:
             raise CommandError(f"{path or 'the version in force'}: cannot render it: {error}") from None
         self.stdout.write(rendered, ending="")
 
-    def _publish(self, path: Path, *, announced: dt.date | None, effective: dt.date | None) -> None:
+    def _publish(self, options: Options) -> None:
+        path: Path = options["file"]
         try:
             loaded = policy_load(path)
         except PolicyInvalid as invalid:
@@ -122,9 +118,9 @@ class Command(BaseCommand):
         try:
             version = policy_publish(
                 text=loaded.text,
-                announced=announced or loaded.policy.announced,
-                effective=effective or loaded.policy.effective,
-                actor=Actor.system(f"cli:{getpass.getuser()}"),
+                announced=options["announced"] or loaded.policy.announced,
+                effective=options["effective"] or loaded.policy.effective,
+                actor=operator_actor(),
             )
         except PolicyInvalid as invalid:
             raise self._fail(str(path), invalid.problems, "nothing was published") from None
@@ -134,7 +130,7 @@ class Command(BaseCommand):
             f"effective {version.effective}"
         )
 
-    def _versions(self) -> None:
+    def _versions(self, options: Options) -> None:
         versions = list(policy_versions())
         if not versions:
             self.stdout.write("No policy is published yet.")

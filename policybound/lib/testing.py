@@ -1,0 +1,105 @@
+"""Helpers the apps' tests share; the running application never imports this module.
+
+- Publishing: tests publish policies the way production does, through
+  :func:`policybound.policy.services.policy_publish` (lint and all), under the dates the text states.
+  A test that needs an unpublishable policy creates its ``PolicyVersion`` itself and says why.
+- Keys: every test runs under fresh vault keys (the root ``conftest.py`` applies
+  :func:`vault_keys_fresh` to each test), so nothing depends on key files left in the data directory.
+- Races: :func:`run_together` starts jobs on threads at the same instant, the way concurrency tests on
+  PostgreSQL need them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from policybound.policy.models import PolicyVersion
+
+T = TypeVar("T")
+
+TEST_PUBLISHER = "test-fixture"
+
+
+def key_new() -> str:
+    """A random 32-byte key, base64url, as ``policybound keys generate`` prints it."""
+    from policybound.vault.keys import encode_key
+
+    return encode_key(os.urandom(32))
+
+
+def vault_keys_fresh(settings: Any) -> Any:
+    """Give ``settings`` (pytest-django's fixture) new master, archive and index keys and no old ones."""
+    settings.POLICYBOUND_MASTER_KEY = key_new()
+    settings.POLICYBOUND_MASTER_KEY_OLD = None
+    settings.POLICYBOUND_ARCHIVE_MASTER_KEY = key_new()
+    settings.POLICYBOUND_ARCHIVE_MASTER_KEY_OLD = None
+    settings.POLICYBOUND_INDEX_KEY = key_new()
+    return settings
+
+
+def policy_redated(text: str, *, effective: dt.date) -> str:
+    """``text`` announced and in force from ``effective``: its top-level date lines rewritten."""
+    for key in ("announced", "effective"):
+        text, found = re.subn(rf"^{key}:.*$", f"{key}: {effective.isoformat()}", text, count=1, flags=re.M)
+        if not found:
+            raise ValueError(f"the policy text has no top-level {key}: line")
+    return text
+
+
+def policy_publish_text(text: str, *, effective: dt.date | None = None) -> PolicyVersion:
+    """Publish ``text`` through ``policy_publish`` under the dates it states.
+
+    With ``effective`` the text is first re-dated (:func:`policy_redated`): a revision announced the
+    day it takes effect. Raises ``PolicyInvalid`` like the service when the lint finds an error.
+    """
+    from policybound.audit.actors import Actor
+    from policybound.policy.loader import policy_parse
+    from policybound.policy.services import policy_publish
+
+    if effective is not None:
+        text = policy_redated(text, effective=effective)
+    policy = policy_parse(text).policy
+    return policy_publish(
+        text=text, announced=policy.announced, effective=policy.effective, actor=Actor.system(TEST_PUBLISHER)
+    )
+
+
+def policy_publish_file(path: Path | str, *, effective: dt.date | None = None) -> PolicyVersion:
+    """Publish a policy file (see :func:`policy_publish_text`)."""
+    return policy_publish_text(Path(path).read_text(encoding="utf-8"), effective=effective)
+
+
+def run_together(jobs: Sequence[Callable[[], T]], *, timeout: float = 120) -> tuple[list[T], list[BaseException]]:
+    """Run each job on its own thread, all released at once; their results and errors, in finishing order.
+
+    Each thread closes its database connections when done (Django opens one per thread). A job that is
+    still running after ``timeout`` seconds is left behind and shows up as a missing result.
+    """
+    from django.db import connections
+
+    results: list[T] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(len(jobs))
+
+    def run(job: Callable[[], T]) -> None:
+        try:
+            barrier.wait(timeout=30)
+            results.append(job())
+        except BaseException as error:  # reported to the caller
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    return results, errors
