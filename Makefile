@@ -26,7 +26,7 @@ test: $(VENV)/.installed-dev
 	POLICYBOUND_DATA_DIR=$${POLICYBOUND_DATA_DIR:-$(CURDIR)/var/test} $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check policybound bench tests
+	$(BIN)/ruff check policybound bench tests conftest.py
 	$(BIN)/mypy policybound
 
 bench: $(VENV)/.installed-dev

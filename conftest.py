@@ -9,17 +9,23 @@ is ever downloaded. Where Chromium is missing they are skipped, and the run says
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-REPO = Path(__file__).resolve().parent
-SEED_POLICY = REPO / "policies" / "kt-enterprise.yaml"
-EXAMPLE_POLICIES = sorted((REPO / "policies" / "examples").glob("*.yaml"))
+from policybound.lib.testing import (
+    BUNDLED_POLICY,
+    EXAMPLE_POLICIES,
+    NOW,
+    SCREENSHOTS,
+    policy_publish_file,
+    vault_keys_fresh,
+)
+
 CHROMIUM = os.environ.get("POLICYBOUND_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -29,7 +35,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SCREENSHOTS = REPO / "var" / "screenshots"
 
 _browser_tests = {"ran": 0, "skipped": 0}
 
@@ -92,9 +97,16 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 @pytest.fixture(autouse=True)
 def vault_keys(settings: Any) -> Any:
     """Every test under its own fresh vault keys, so nothing depends on key files left in the data dir."""
-    from policybound.lib.testing import vault_keys_fresh
-
     return vault_keys_fresh(settings)
+
+
+@pytest.fixture
+def now() -> Iterator[dt.datetime]:
+    """The clock (``policybound.lib.clock``) frozen at ``NOW``, Monday 2025-03-03 10:00 UTC, for the test."""
+    from policybound.lib import clock
+
+    with clock.frozen(NOW):
+        yield NOW
 
 
 @pytest.fixture
@@ -103,14 +115,10 @@ def published_policy(db: None) -> Any:
 
     Returns the :class:`~policybound.policy.models.PolicyVersion`; ``.policy`` is the parsed policy.
     """
-    from policybound.lib.testing import policy_publish_file
-
-    return policy_publish_file(SEED_POLICY)
+    return policy_publish_file(BUNDLED_POLICY)
 
 
 @pytest.fixture
 def example_policy(db: None) -> Any:
     """The fictional example company's policy (``policies/examples/``) published under its own dates."""
-    from policybound.lib.testing import policy_publish_file
-
     return policy_publish_file(EXAMPLE_POLICIES[0])

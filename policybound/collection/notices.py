@@ -12,33 +12,45 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from policybound.policy.schema import Policy, Purpose
+from policybound.policy.schema import Policy, Purpose, Text
 
 
-def _retention(purpose: Purpose, lang: str) -> str:
+def retention_text(purpose: Purpose, *, lang: str) -> str:
+    """How long the purpose's records are kept, in ``lang``: its own description, else its period and
+    what it counts from (the consent notice's wording; a form's done page says the same)."""
     retention = purpose.retention
     if retention.description is not None:
         return retention.description.get(lang)
-    period = retention.period.label(lang)
-    if retention.counted_from == "collection":
-        return _("%(period)s from collection") % {"period": period}
-    events = ", ".join(event.label.get(lang) for event in purpose.end_events)
-    return _("%(period)s after the service ends (%(events)s)") % {"period": period, "events": events}
+    with translation.override(lang):
+        period = retention.period.label(lang)
+        if retention.counted_from == "collection":
+            return _("%(period)s from collection") % {"period": period}
+        events = ", ".join(event.label.get(lang) for event in purpose.end_events)
+        return _("%(period)s after the service ends (%(events)s)") % {"period": period, "events": events}
 
 
-def _refusal(purpose: Purpose, lang: str) -> str:
-    if purpose.refusal_effect is not None:
-        return purpose.refusal_effect.get(lang)
-    if purpose.required:
-        return _("Without this consent we cannot handle your request.")
-    return _("Refusing costs you nothing: the service is the same without it.")
+def refusal_text(effect: Text | None, *, required: bool, lang: str) -> str:
+    """What refusing a consent costs, in ``lang``: the policy's own words, else the default for a
+    required or an optional consent (for a purpose and for a third-party provision alike)."""
+    if effect is not None:
+        return effect.get(lang)
+    with translation.override(lang):
+        if required:
+            return _("Without this consent we cannot handle your request.")
+        return _("Refusing costs you nothing: the service is the same without it.")
+
+
+def consent_kind(*, required: bool, lang: str) -> str:
+    """The notice's opening tag: "required" or "optional" (필수, 선택)."""
+    with translation.override(lang):
+        return pgettext("consent", "required") if required else pgettext("consent", "optional")
 
 
 def consent_notice(policy: Policy, purpose_code: str, *, lang: str = "ko") -> str:
     """The plain-text notice for the consent to ``purpose_code``, in ``lang`` (``ko`` or ``en``)."""
     purpose = policy.purpose(purpose_code)
     with translation.override(lang):
-        kind = pgettext("consent", "required") if purpose.required else pgettext("consent", "optional")
+        kind = consent_kind(required=purpose.required, lang=lang)
         items = ", ".join(policy.item(code).label.get(lang) for code in purpose.items)
         if purpose.optional_items:
             optional = ", ".join(policy.item(code).label.get(lang) for code in purpose.optional_items)
@@ -48,7 +60,8 @@ def consent_notice(policy: Policy, purpose_code: str, *, lang: str = "ko") -> st
             % {"kind": kind, "purpose": purpose.label.get(lang)},
             _("- Purpose: %(description)s") % {"description": purpose.description.get(lang)},
             _("- Items: %(items)s") % {"items": items},
-            _("- Retention: %(retention)s") % {"retention": _retention(purpose, lang)},
-            _("- You have the right to refuse. %(effect)s") % {"effect": _refusal(purpose, lang)},
+            _("- Retention: %(retention)s") % {"retention": retention_text(purpose, lang=lang)},
+            _("- You have the right to refuse. %(effect)s")
+            % {"effect": refusal_text(purpose.refusal_effect, required=purpose.required, lang=lang)},
         ]
     return "\n".join(lines)

@@ -24,7 +24,12 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+REPO = Path(__file__).resolve().parents[2]
+BUNDLED_POLICY = REPO / "policies" / "kt-enterprise.yaml"  # the file ``settings.POLICYBOUND_BUNDLED_POLICY`` names
+EXAMPLE_POLICIES = sorted((REPO / "policies" / "examples").glob("*.yaml"))
+SCREENSHOTS = REPO / "var" / "screenshots"  # browser tests save what they show here
 TEST_PUBLISHER = "test-fixture"
+NOW = dt.datetime(2025, 3, 3, 10, 0, tzinfo=dt.UTC)  # a Monday, 19:00 in Seoul: the root ``now`` fixture
 
 
 def key_new() -> str:

@@ -9,7 +9,8 @@ import pytest
 from policybound.audit.actors import Actor
 from policybound.collection.models import Engagement, EngagementStatus
 from policybound.collection.services import submission_record
-from policybound.collection.tests.conftest import POLICY_PATH, SCREENSHOTS, alice_fields, publish
+from policybound.collection.tests.conftest import alice_fields
+from policybound.lib.testing import BUNDLED_POLICY, SCREENSHOTS, policy_publish_file
 
 
 def mail_path(body: str, kind: str) -> str:
@@ -20,8 +21,7 @@ def mail_path(body: str, kind: str) -> str:
 
 @pytest.fixture
 def signed_up(transactional_db, mailoutbox):
-    with open(POLICY_PATH, encoding="utf-8") as handle:
-        publish(handle.read())
+    policy_publish_file(BUNDLED_POLICY)
     submission_record(
         purpose="newsletter", fields=alice_fields(message=None, interests=["cloud", "ai"]),
         consents={"newsletter": True}, source="web", actor=Actor.public(ip="203.0.113.5"),

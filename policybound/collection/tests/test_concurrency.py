@@ -2,53 +2,36 @@
 
 from __future__ import annotations
 
-import threading
+from functools import partial
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from policybound.audit.actors import Actor
 from policybound.collection.models import Submission
 from policybound.collection.services import SubmissionResult, submission_record
-from policybound.collection.tests.conftest import POLICY_PATH, alice_fields, publish
+from policybound.collection.tests.conftest import alice_fields
+from policybound.lib.testing import BUNDLED_POLICY, policy_publish_file, run_together
 from policybound.subjects.models import Subject
 
 WRITERS = 4
 
 
 def race(idempotency_key) -> tuple[list[SubmissionResult], list[BaseException]]:
-    results: list[SubmissionResult] = []
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(WRITERS)
+    def writer(number: int) -> SubmissionResult:
+        return submission_record(
+            purpose="consulting", fields=alice_fields(), consents={"consulting": True}, source="api",
+            channel="api", actor=Actor.system(f"writer {number}"), idempotency_key=idempotency_key(number),
+        )
 
-    def writer(number: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results.append(
-                submission_record(
-                    purpose="consulting", fields=alice_fields(), consents={"consulting": True}, source="api",
-                    channel="api", actor=Actor.system(f"writer {number}"), idempotency_key=idempotency_key(number),
-                )
-            )
-        except BaseException as error:  # reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results, errors
+    return run_together([partial(writer, number) for number in range(WRITERS)])
 
 
 @pytest.fixture
 def published(transactional_db):
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers are PostgreSQL's; SQLite serializes them with IMMEDIATE transactions")
-    with open(POLICY_PATH, encoding="utf-8") as handle:
-        publish(handle.read())
+    policy_publish_file(BUNDLED_POLICY)
 
 
 def test_it_keeps_one_person_one_subject_when_submissions_race(published):

@@ -18,8 +18,9 @@ from policybound.collection.services import (
     engagement_end,
     submission_record,
 )
-from policybound.collection.tests.conftest import POLICY_PATH, alice_fields, publish
+from policybound.collection.tests.conftest import alice_fields
 from policybound.lib import clock
+from policybound.lib.testing import BUNDLED_POLICY, policy_publish_text
 
 STAFF = Actor(kind="staff", ident="7", label="carol", ip="198.51.100.7")
 LATER = dt.datetime(2025, 5, 10, 6, 30, tzinfo=dt.UTC)
@@ -66,11 +67,10 @@ def test_it_ends_an_engagement_once(alice):
 
 
 def test_it_counts_the_deadline_under_the_version_in_force_at_the_end(alice):
-    with open(POLICY_PATH, encoding="utf-8") as handle:
-        text = handle.read()
+    text = BUNDLED_POLICY.read_text(encoding="utf-8")
     shorter = text.replace("retention:\n      period: P12M", "retention:\n      period: P6M", 1)
     assert shorter != text
-    publish(shorter, effective=dt.date(2025, 4, 1))
+    policy_publish_text(shorter, effective=dt.date(2025, 4, 1))
     with clock.frozen(LATER):
         engagement = engagement_end(engagement_id=alice.engagement_id, event=None, actor=STAFF)
     assert engagement.deadline == dt.datetime(2025, 11, 10, 6, 30, tzinfo=dt.UTC)

@@ -7,10 +7,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from policybound.collection.services import SubmissionRejected, submission_record
-from policybound.collection.tests.conftest import POLICY_PATH, alice_fields, row_counts
+from policybound.collection.tests.conftest import alice_fields, row_counts
+from policybound.lib.testing import BUNDLED_POLICY
 from policybound.policy.loader import policy_load
 
-POLICY = policy_load(POLICY_PATH).policy
+POLICY = policy_load(BUNDLED_POLICY).policy
 WEB_PURPOSES = [p for p in POLICY.purposes if p.web_form]
 VALID = {**alice_fields(), "interests": ["cloud"]}
 ALL_ITEMS = {item.code for item in POLICY.items}

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import textwrap
 
-from policybound.collection.tests.conftest import POLICY_PATH, REPO
+from policybound.lib.testing import BUNDLED_POLICY, REPO
 
 VALUES = {
     "name": "김앨리스",
@@ -37,22 +37,17 @@ NEEDLES = [
 
 SCRIPT = textwrap.dedent(
     """
-    import datetime as dt, json, sys
+    import json, sys
     import django
     django.setup()
     from django.core.management import call_command
     call_command("migrate", interactive=False, verbosity=0)
     from policybound.audit.actors import Actor
     from policybound.collection.services import consent_withdraw, submission_record
-    from policybound.lib import clock
-    from policybound.policy.models import PolicyVersion, text_sha256
+    from policybound.lib.testing import policy_publish_file
 
-    text = open(sys.argv[1], encoding="utf-8").read()
+    policy_publish_file(sys.argv[1])
     values = json.loads(sys.argv[2])
-    PolicyVersion.objects.create(
-        text=text, sha256=text_sha256(text), title="t", announced=dt.date(2022, 1, 19),
-        effective=dt.date(2022, 1, 19), published_at=clock.now(), published_by="test",
-    )
     actor = Actor.system("scanner")  # the access log keeps an actor's IP by design; the receipt's is sealed
     first = submission_record(purpose="consulting", fields=values, consents={"consulting": True, "marketing": True},
                               source="web", actor=actor, ip=sys.argv[3], user_agent="scan-test")
@@ -72,7 +67,7 @@ def test_it_leaves_no_plaintext_in_the_database_files(tmp_path):
         POLICYBOUND_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
     )
     completed = subprocess.run(
-        [sys.executable, "-c", SCRIPT, POLICY_PATH, json.dumps(VALUES), IP],
+        [sys.executable, "-c", SCRIPT, str(BUNDLED_POLICY), json.dumps(VALUES), IP],
         cwd=REPO, env=env, capture_output=True, text=True, check=False,
     )
     assert completed.returncode == 0, completed.stderr[-2000:]

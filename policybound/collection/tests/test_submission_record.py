@@ -19,8 +19,9 @@ from policybound.collection.models import (
 from policybound.collection.notices import consent_notice
 from policybound.collection.selectors import submission_values_open
 from policybound.collection.services import IdempotencyConflict, SubmissionRejected, submission_record
-from policybound.collection.tests.conftest import POLICY_PATH, alice_fields, bob_fields, publish, row_counts
+from policybound.collection.tests.conftest import alice_fields, bob_fields, row_counts
 from policybound.lib import clock
+from policybound.lib.testing import BUNDLED_POLICY, policy_publish_text
 from policybound.subjects.models import Organization, Subject
 from policybound.vault.services import unseal
 
@@ -104,8 +105,7 @@ def test_it_names_the_policy_version_in_force_on_every_receipt(policy_version, v
 
 
 def test_it_follows_the_version_in_force_at_the_time(policy_version, visitor):
-    with open(POLICY_PATH, encoding="utf-8") as handle:
-        newer = publish(handle.read() + "\n# a later version\n", effective=dt.date(2025, 6, 1))
+    newer = policy_publish_text(BUNDLED_POLICY.read_text(encoding="utf-8"), effective=dt.date(2025, 6, 1))
     with clock.frozen(dt.datetime(2025, 6, 2, 9, 0, tzinfo=dt.UTC)):
         result = record(visitor)
     assert ConsentReceipt.objects.get(pk=result.receipt_ids[0]).policy_sha256 == newer.sha256

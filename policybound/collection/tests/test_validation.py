@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from policybound.collection.tests.conftest import POLICY_PATH, alice_fields
+from policybound.collection.tests.conftest import alice_fields
 from policybound.collection.validation import SubmissionRejected, submission_validate
+from policybound.lib.testing import BUNDLED_POLICY
 from policybound.policy.loader import policy_load
 
-POLICY = policy_load(POLICY_PATH).policy
+POLICY = policy_load(BUNDLED_POLICY).policy
 
 
 @pytest.fixture(autouse=True)

@@ -6,14 +6,11 @@ Carol a marketing handler scoped to newsletters, and Charlie an account with no 
 
 from __future__ import annotations
 
-import functools
 import itertools
-import os
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -21,11 +18,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from policybound.audit.actors import Actor
 from policybound.collection.services import submission_record
 from policybound.console import accounts
-from policybound.lib import clock
-from policybound.policy.loader import LoadedPolicy, policy_load
-from policybound.policy.models import PolicyVersion, text_sha256
+from policybound.policy.models import PolicyVersion
 from policybound.policy.schema import Policy, Role
-from policybound.vault.keys import encode_key
 
 PASSWORD = "correct horse battery staple 7"
 OPERATOR = Actor.system("cli:test")
@@ -41,11 +35,6 @@ def scoped(policy: Policy) -> Policy:
     return policy.model_copy(update={"roles": roles})
 
 
-@functools.cache
-def _bundled() -> LoadedPolicy:
-    return policy_load(settings.POLICYBOUND_BUNDLED_POLICY)
-
-
 @pytest.fixture
 def fast_passwords(settings: Any) -> None:
     """Argon2 is slow on purpose; tests that only need an account use a fast hasher."""
@@ -53,19 +42,8 @@ def fast_passwords(settings: Any) -> None:
 
 
 @pytest.fixture
-def published(db: Any) -> PolicyVersion:
-    # Stored directly rather than through policy_publish: the console's tests need the bundled
-    # policy's roles and purposes, not its lint verdict.
-    loaded = _bundled()
-    return PolicyVersion.objects.create(
-        text=loaded.text,
-        sha256=text_sha256(loaded.text),
-        title="test",
-        announced=loaded.policy.announced,
-        effective=loaded.policy.effective,
-        published_at=clock.now(),
-        published_by="test",
-    )
+def published(published_policy: PolicyVersion) -> PolicyVersion:
+    return published_policy
 
 
 @pytest.fixture
@@ -121,15 +99,6 @@ def signed_in(user: Any) -> Client:
 @pytest.fixture
 def as_staff() -> Callable[[Any], Client]:
     return signed_in
-
-
-@pytest.fixture(autouse=True)
-def vault_keys(settings: Any) -> Any:
-    """Fresh vault keys per test, so nothing depends on keys left in the data directory."""
-    settings.POLICYBOUND_MASTER_KEY = encode_key(os.urandom(32))
-    settings.POLICYBOUND_MASTER_KEY_OLD = None
-    settings.POLICYBOUND_INDEX_KEY = encode_key(os.urandom(32))
-    return settings
 
 
 VISITOR = Actor.public(ip="203.0.113.10")

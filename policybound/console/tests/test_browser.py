@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import zoneinfo
-from pathlib import Path
 
 import pytest
 from django.db import transaction
@@ -21,8 +20,8 @@ from policybound.collection.models import Engagement
 from policybound.console import review, services
 from policybound.console.tests.conftest import PASSWORD, submit
 from policybound.lib import clock
+from policybound.lib.testing import SCREENSHOTS
 
-SCREENSHOTS = Path(__file__).resolve().parents[3] / "var" / "screenshots"
 SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
 
 

@@ -52,7 +52,7 @@ def test_it_dispatches_a_verb_to_its_method_with_its_options() -> None:
 
 
 def test_it_turns_a_declared_error_into_a_one_line_command_error() -> None:
-    with pytest.raises(CommandError, match="^Bob is not here$"):
+    with pytest.raises(CommandError, match=r"^Bob is not here$"):
         run(Greeter(), "refuse")
 
 

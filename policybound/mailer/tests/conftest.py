@@ -1,4 +1,6 @@
-"""Fixtures for the outbox tests: fresh vault keys, a frozen clock, Alice, and mail servers that fail.
+"""Fixtures for the outbox tests: the default retry limits, Alice, and mail servers that fail.
+
+Fresh vault keys and the frozen clock (``now``) come from the root ``conftest.py``.
 
 Alice is fictional; her address is an obviously fake example.com one and is never printed.
 """
@@ -6,41 +8,28 @@ Alice is fictional; her address is an obviously fake example.com one and is neve
 from __future__ import annotations
 
 import datetime as dt
-import os
 import smtplib
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.mail.backends.base import BaseEmailBackend
 
-from policybound.lib import clock
 from policybound.mailer.models import MailKind, OutboundMail
 from policybound.mailer.services import mail_enqueue
 from policybound.subjects.models import Subject
-from policybound.vault.keys import encode_key
 from policybound.vault.services import data_key_create
 
-NOW = dt.datetime(2025, 3, 3, 10, 0, tzinfo=dt.UTC)
 ALICE = "alice.outbox@example.com"
 BODY = "Alice, you agreed to receive advertising information. outbox-body-marker-5521"
 TITLE = "[Example Co.] outbox-title-marker-7730"
 
 
 @pytest.fixture(autouse=True)
-def vault_keys(settings: Any) -> Any:
-    settings.POLICYBOUND_MASTER_KEY = encode_key(os.urandom(32))
-    settings.POLICYBOUND_MASTER_KEY_OLD = None
-    settings.POLICYBOUND_INDEX_KEY = encode_key(os.urandom(32))
+def mail_limits(settings: Any) -> Any:
+    """The default retry limits, whatever the environment says."""
     settings.POLICYBOUND_MAIL_MAX_ATTEMPTS = 20
     settings.POLICYBOUND_MAIL_GIVE_UP_DAYS = 10
     return settings
-
-
-@pytest.fixture
-def now() -> Iterator[dt.datetime]:
-    with clock.frozen(NOW):
-        yield NOW
 
 
 @pytest.fixture

@@ -8,14 +8,14 @@ PostgreSQL only, where ``FOR UPDATE SKIP LOCKED`` and the claim's UPDATE do the 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
 from django.core import mail as django_mail
-from django.db import connection, connections
+from django.db import connection
 
+from policybound.lib.testing import run_together
 from policybound.mailer.models import MailStatus, OutboundMail
-from policybound.mailer.services import SendReport, _send_after_commit, mail_send_due
+from policybound.mailer.services import _send_after_commit, mail_send_due
 from policybound.mailer.tests.conftest import FAILING, enqueue
 
 SENDERS = 4
@@ -34,26 +34,7 @@ def waiting(transactional_db, alice, now, settings):
 
 
 def race(moment, *, limit, jobs=None):
-    reports: list[SendReport] = []
-    errors: list[BaseException] = []
-    jobs = jobs or [lambda: reports.append(mail_send_due(limit=limit, as_of=moment))] * SENDERS
-    barrier = threading.Barrier(len(jobs))
-
-    def sender(job) -> None:
-        try:
-            barrier.wait(timeout=30)
-            job()
-        except BaseException as error:  # reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=sender, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return reports, errors
+    return run_together(jobs or [lambda: mail_send_due(limit=limit, as_of=moment)] * SENDERS)
 
 
 def test_it_sends_each_mail_once_when_senders_race(waiting, mailoutbox):

@@ -1,34 +1,28 @@
-"""The texts a public form shows beside its consent boxes, and the retention wording of its done page.
+"""The texts a public form shows beside its consent boxes.
 
 The notice for a purpose's consent comes from :func:`policybound.collection.notices.consent_notice`, so
 the form and every other channel say the same thing. A provision to a third party that an optional
 purpose allows (``third_parties[].consent_purpose``) must be told with that consent (PIPA 17②: the
 recipient, its purpose, the items, its retention, the right to refuse and what refusing costs), so its
-notice follows the purpose's own in the same box. The whole text of a box is what the visitor reads
-and what the consent receipt keeps, byte for byte.
+notice follows the purpose's own in the same box, worded alike (``consent_kind``, ``refusal_text``).
+The whole text of a box is what the visitor reads and what the consent receipt keeps, byte for byte.
 """
 
 from __future__ import annotations
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
-from policybound.collection.notices import consent_notice
-from policybound.policy.schema import Policy, Purpose, ThirdParty
+from policybound.collection.notices import consent_kind, consent_notice, refusal_text
+from policybound.policy.schema import Policy, ThirdParty
 
 
 def _third_party_notice(policy: Policy, provision: ThirdParty, *, required: bool, lang: str) -> str:
     with translation.override(lang):
-        kind = pgettext("consent", "required") if required else pgettext("consent", "optional")
+        kind = consent_kind(required=required, lang=lang)
         recipient = provision.recipient.get(lang)
         items = ", ".join(policy.item(code).label.get(lang) for code in provision.items)
-        if provision.refusal_effect is not None:
-            effect = provision.refusal_effect.get(lang)
-        elif required:
-            effect = _("Without this consent we cannot handle your request.")
-        else:
-            effect = _("Refusing costs you nothing: the service is the same without it.")
+        effect = refusal_text(provision.refusal_effect, required=required, lang=lang)
         lines = [
             _("[%(kind)s] Consent to the provision of personal information to a third party: %(recipient)s")
             % {"kind": kind, "recipient": recipient},
@@ -55,16 +49,3 @@ def consent_box_notice(policy: Policy, purpose_code: str, *, lang: str) -> str:
         for provision in provisions_allowed_by(policy, purpose_code)
     ]
     return "\n\n".join(parts)
-
-
-def retention_text(purpose: Purpose, *, lang: str) -> str:
-    """How long the purpose's records are kept, worded as in the consent notice (same messages)."""
-    retention = purpose.retention
-    if retention.description is not None:
-        return retention.description.get(lang)
-    with translation.override(lang):
-        period = retention.period.label(lang)
-        if retention.counted_from == "collection":
-            return _("%(period)s from collection") % {"period": period}
-        events = ", ".join(event.label.get(lang) for event in purpose.end_events)
-        return _("%(period)s after the service ends (%(events)s)") % {"period": period, "events": events}

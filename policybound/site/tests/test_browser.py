@@ -6,15 +6,12 @@ person to look at; the assertions check what a reader relies on.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 
+from policybound.lib.testing import SCREENSHOTS
 from policybound.policy.models import PolicyVersion
-
-SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

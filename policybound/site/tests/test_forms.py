@@ -20,14 +20,15 @@ from django.test.utils import override_settings
 from policybound.collection.models import ConsentReceipt, Engagement, ReceiptEvent, Submission
 from policybound.collection.notices import consent_notice
 from policybound.lib import clock
-from policybound.policy.loader import policy_load, policy_parse
-from policybound.policy.models import PolicyVersion, text_sha256
+from policybound.lib.testing import EXAMPLE_POLICIES, policy_publish_file, policy_publish_text
+from policybound.policy.loader import policy_load
+from policybound.policy.models import PolicyVersion
 from policybound.policy.schema import ItemKind, Policy
 from policybound.site.forms.receipt import MAX_AGE_SECONDS
 from policybound.subjects.models import Subject
 
 BUNDLED = Path(settings.POLICYBOUND_BUNDLED_POLICY)
-EXAMPLES = sorted((settings.BASE_DIR / "policies" / "examples").glob("*.yaml"))
+EXAMPLES = EXAMPLE_POLICIES
 BUNDLED_FORMS = [purpose.code for purpose in policy_load(BUNDLED).policy.form_purposes()]
 ALICE = {
     "name": "Alice Kim",
@@ -39,36 +40,13 @@ ALICE = {
 RESIDENT_NUMBER = "900101-1234568"  # a made-up number that passes the check digit
 
 
-def publish(path: Path) -> PolicyVersion:
-    """Publish a policy file as it stands (see :func:`publish_text`)."""
-    return publish_text(path.read_text(encoding="utf-8"))
-
-
-def publish_text(text: str) -> PolicyVersion:
-    """Publish a policy text as it stands.
-
-    Stored directly rather than through ``policy_publish``: the forms follow whatever version is in
-    force, and their tests should not depend on the lint's verdict on the file of the day.
-    """
-    policy = policy_parse(text).policy
-    return PolicyVersion.objects.create(
-        text=text,
-        sha256=text_sha256(text),
-        title=policy.document.title.ko,
-        announced=policy.announced,
-        effective=policy.effective,
-        published_at=clock.now(),
-        published_by="test",
-    )
-
-
 def in_force_day(policy: Policy) -> dt.datetime:
     return dt.datetime.combine(policy.effective, dt.time(12), tzinfo=dt.UTC) + dt.timedelta(days=1)
 
 
 @pytest.fixture
-def bundled(db: Any) -> PolicyVersion:
-    return publish(BUNDLED)
+def bundled(published_policy: PolicyVersion) -> PolicyVersion:
+    return published_policy
 
 
 def form_data(client: Client, purpose: str, **overrides: Any) -> dict[str, Any]:
@@ -131,7 +109,7 @@ def test_it_lists_the_forms_of_the_bundled_policy() -> None:
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[path.stem for path in EXAMPLES])
 def test_it_renders_every_form_of_an_example_policy(client: Client, db: Any, path: Path) -> None:
-    version = publish(path)
+    version = policy_publish_file(path)
     policy = version.policy
     with clock.frozen(in_force_day(policy)):
         for purpose in policy.form_purposes():
@@ -151,7 +129,7 @@ def test_it_shows_a_third_party_provision_beside_its_consent(client: Client, db:
     path = next((p for p in EXAMPLES if "third_parties:\n  - " in p.read_text(encoding="utf-8")), None)
     if path is None:
         pytest.skip("no example policy provides data to a third party")
-    policy = publish(path).policy
+    policy = policy_publish_file(path).policy
     provision = next(p for p in policy.third_parties if p.consent_purpose)
     code = provision.consent_purpose
     assert code is not None
@@ -168,7 +146,7 @@ def test_it_keeps_a_third_party_provision_in_the_receipt(client: Client, db: Any
     path = next((p for p in EXAMPLES if "third_parties:\n  - " in p.read_text(encoding="utf-8")), None)
     if path is None:
         pytest.skip("no example policy provides data to a third party")
-    policy = publish(path).policy
+    policy = policy_publish_file(path).policy
     code = next(p.consent_purpose for p in policy.third_parties if p.consent_purpose)
     assert code is not None
     purpose = next(p for p in policy.form_purposes() if p.code in policy.purpose(code).offered_with)
@@ -189,7 +167,7 @@ def test_it_gives_a_purpose_added_to_the_policy_its_form(client: Client, db: Any
     webinar = dict(data["purposes"][0], code="webinar", items=["name", "email"], optional_items=["company"])
     webinar["label"] = {"ko": "웨비나 신청", "en": "Webinar registration"}
     data["purposes"].append(webinar)
-    publish_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    policy_publish_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     page = client.get("/forms/webinar/").content.decode()
     assert "웨비나 신청" in page
     assert " required" in control(page, "field-email") and " required" not in control(page, "field-company")

@@ -11,16 +11,15 @@ import re
 from typing import Any
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
 from policybound.collection.models import ConsentReceipt, Submission
+from policybound.lib.testing import SCREENSHOTS, policy_publish_file
 from policybound.policy.models import PolicyVersion
-from policybound.site.tests.test_forms import ALICE, BUNDLED, BUNDLED_FORMS, EXAMPLES, publish
+from policybound.site.tests.test_forms import ALICE, BUNDLED, BUNDLED_FORMS, EXAMPLES
 
 pytestmark = pytest.mark.browser
-SCREENSHOTS = django_settings.BASE_DIR / "var" / "screenshots"
 
 
 @pytest.fixture
@@ -28,7 +27,7 @@ def bundled(transactional_db: Any, settings: Any) -> PolicyVersion:
     # Every browser test posts from 127.0.0.1; the rate limit has its own tests.
     settings.POLICYBOUND_FORM_RATE_LIMIT = 1000
     cache.clear()
-    return publish(BUNDLED)
+    return policy_publish_file(BUNDLED)
 
 
 def shoot(page: Page, name: str) -> None:
@@ -178,7 +177,7 @@ BY_KIND = {
 def test_it_sends_the_forms_of_an_example_policy(page: Page, live_server: Any, transactional_db: Any, settings: Any, path: Any) -> None:
     settings.POLICYBOUND_FORM_RATE_LIMIT = 1000
     cache.clear()
-    policy = publish(path).policy
+    policy = policy_publish_file(path).policy
     for purpose in policy.form_purposes():
         page.goto(f"{live_server.url}/forms/{purpose.code}/")
         for code in [*purpose.items, *purpose.optional_items]:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from policybound.lib.testing import key_new
 from policybound.vault.errors import DecryptionFailed, KeyDestroyed, UnknownMasterKey
 from policybound.vault.keys import archive_keyring
 from policybound.vault.services import (
@@ -11,8 +12,6 @@ from policybound.vault.services import (
     archive_seal,
     archive_unseal,
 )
-
-from .conftest import new_key
 
 CONTEXT = "archive:record-1:email"
 
@@ -24,13 +23,13 @@ def test_it_round_trips_under_the_archive_key():
 
 def test_it_does_not_depend_on_the_live_master_key(vault_keys):
     sealed = archive_seal("alice.kim@example.com", context=CONTEXT)
-    vault_keys.POLICYBOUND_MASTER_KEY = new_key()
+    vault_keys.POLICYBOUND_MASTER_KEY = key_new()
     assert archive_unseal(sealed, context=CONTEXT) == "alice.kim@example.com"
 
 
 def test_it_needs_the_archive_key(vault_keys):
     sealed = archive_seal("alice.kim@example.com", context=CONTEXT)
-    vault_keys.POLICYBOUND_ARCHIVE_MASTER_KEY = new_key()
+    vault_keys.POLICYBOUND_ARCHIVE_MASTER_KEY = key_new()
     with pytest.raises(UnknownMasterKey):
         archive_unseal(sealed, context=CONTEXT)
 
@@ -38,7 +37,7 @@ def test_it_needs_the_archive_key(vault_keys):
 def test_it_opens_with_an_old_archive_key(vault_keys):
     sealed = archive_seal("alice.kim@example.com", context=CONTEXT)
     vault_keys.POLICYBOUND_ARCHIVE_MASTER_KEY_OLD = vault_keys.POLICYBOUND_ARCHIVE_MASTER_KEY
-    vault_keys.POLICYBOUND_ARCHIVE_MASTER_KEY = new_key()
+    vault_keys.POLICYBOUND_ARCHIVE_MASTER_KEY = key_new()
     assert archive_unseal(sealed, context=CONTEXT) == "alice.kim@example.com"
 
 
@@ -70,7 +69,7 @@ def test_it_rewraps_a_record_key_under_a_new_archive_key(vault_keys):
     wrapped = archive_data_key_create()
     sealed = archive_seal("bob.lee@example.com", context=CONTEXT, wrapped_key=wrapped)
     vault_keys.POLICYBOUND_ARCHIVE_MASTER_KEY_OLD = vault_keys.POLICYBOUND_ARCHIVE_MASTER_KEY
-    vault_keys.POLICYBOUND_ARCHIVE_MASTER_KEY = new_key()
+    vault_keys.POLICYBOUND_ARCHIVE_MASTER_KEY = key_new()
     rewrapped = archive_data_key_rewrap(wrapped)
     assert archive_key_id(rewrapped) == archive_keyring().current.id
     vault_keys.POLICYBOUND_ARCHIVE_MASTER_KEY_OLD = None

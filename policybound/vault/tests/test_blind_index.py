@@ -2,9 +2,8 @@ from __future__ import annotations
 
 import re
 
+from policybound.lib.testing import key_new
 from policybound.vault.services import blind_index
-
-from .conftest import new_key
 
 
 def test_it_is_stable():
@@ -25,12 +24,12 @@ def test_it_differs_between_kinds():
 
 def test_it_is_keyed_by_the_index_key(vault_keys):
     before = blind_index("email", "alice.kim@example.com")
-    vault_keys.POLICYBOUND_INDEX_KEY = new_key()
+    vault_keys.POLICYBOUND_INDEX_KEY = key_new()
     assert blind_index("email", "alice.kim@example.com") != before
 
 
 def test_it_does_not_change_when_the_master_key_rotates(vault_keys):
     before = blind_index("email", "alice.kim@example.com")
     vault_keys.POLICYBOUND_MASTER_KEY_OLD = vault_keys.POLICYBOUND_MASTER_KEY
-    vault_keys.POLICYBOUND_MASTER_KEY = new_key()
+    vault_keys.POLICYBOUND_MASTER_KEY = key_new()
     assert blind_index("email", "alice.kim@example.com") == before

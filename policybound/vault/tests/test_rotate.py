@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from policybound.audit.models import AuditEvent
+from policybound.lib.testing import key_new
 from policybound.vault.errors import UnknownMasterKey
 from policybound.vault.keys import master_keyring
 from policybound.vault.models import DataKey
@@ -18,15 +19,13 @@ from policybound.vault.services import (
     unseal,
 )
 
-from .conftest import new_key
-
 pytestmark = pytest.mark.django_db
 
 
 def rotate_master_key(settings) -> str:
     """Make a new key current and keep the old one able to unwrap; returns the new key's id."""
     settings.POLICYBOUND_MASTER_KEY_OLD = settings.POLICYBOUND_MASTER_KEY
-    settings.POLICYBOUND_MASTER_KEY = new_key()
+    settings.POLICYBOUND_MASTER_KEY = key_new()
     data_key_cache_clear()
     return master_keyring().current.id
 
@@ -67,7 +66,7 @@ def test_it_wraps_new_keys_under_the_new_master_key(vault_keys):
 def test_it_fails_clearly_when_the_old_master_key_is_missing(vault_keys):
     key = data_key_create()
     sealed = seal(key, "alice.kim@example.com", context="c")
-    vault_keys.POLICYBOUND_MASTER_KEY = new_key()
+    vault_keys.POLICYBOUND_MASTER_KEY = key_new()
     data_key_cache_clear()
     with pytest.raises(UnknownMasterKey, match=key.master_key_id):
         unseal(key, sealed, context="c")
@@ -84,7 +83,7 @@ def test_it_leaves_destroyed_keys_destroyed(vault_keys):
 
 def test_it_counts_keys_whose_master_key_is_not_configured(vault_keys):
     data_key_create()
-    vault_keys.POLICYBOUND_MASTER_KEY = new_key()
+    vault_keys.POLICYBOUND_MASTER_KEY = key_new()
     result = keys_rotate()
     assert (result.rewrapped, result.unreadable) == (0, 1)
 
