@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from policybound.policy.schema import Policy, Purpose, Text
+from policybound.policy.schema import Policy, Purpose, Text, ThirdParty
 
 
 def retention_text(purpose: Purpose, *, lang: str) -> str:
@@ -65,3 +65,43 @@ def consent_notice(policy: Policy, purpose_code: str, *, lang: str = "ko") -> st
             % {"effect": refusal_text(purpose.refusal_effect, required=purpose.required, lang=lang)},
         ]
     return "\n".join(lines)
+
+
+# A provision to a third party that an optional purpose allows (``third_parties[].consent_purpose``)
+# is told with that consent (PIPA 17②: recipient, purpose, items, retention, the right to refuse and
+# its cost), so its notice follows the purpose's own in the same box. Forms, the API and imports all
+# store this whole text on the receipt.
+
+
+def _third_party_notice(policy: Policy, provision: ThirdParty, *, required: bool, lang: str) -> str:
+    with translation.override(lang):
+        kind = consent_kind(required=required, lang=lang)
+        recipient = provision.recipient.get(lang)
+        items = ", ".join(policy.item(code).label.get(lang) for code in provision.items)
+        effect = refusal_text(provision.refusal_effect, required=required, lang=lang)
+        lines = [
+            _("[%(kind)s] Consent to the provision of personal information to a third party: %(recipient)s")
+            % {"kind": kind, "recipient": recipient},
+            _("- Recipient: %(recipient)s") % {"recipient": recipient},
+            _("- Recipient's purpose: %(purpose)s") % {"purpose": provision.purpose.get(lang)},
+            _("- Items provided: %(items)s") % {"items": items},
+            _("- Recipient's retention: %(retention)s") % {"retention": provision.retention.get(lang)},
+            _("- You have the right to refuse. %(effect)s") % {"effect": effect},
+        ]
+    return "\n".join(lines)
+
+
+def provisions_allowed_by(policy: Policy, purpose_code: str) -> list[ThirdParty]:
+    """The third-party provisions that the consent to ``purpose_code`` allows."""
+    return [provision for provision in policy.third_parties if provision.consent_purpose == purpose_code]
+
+
+def consent_box_notice(policy: Policy, purpose_code: str, *, lang: str) -> str:
+    """The full notice of one consent box: the purpose's notice, then each provision it allows."""
+    required = policy.purpose(purpose_code).required
+    parts = [consent_notice(policy, purpose_code, lang=lang)]
+    parts += [
+        _third_party_notice(policy, provision, required=required, lang=lang)
+        for provision in provisions_allowed_by(policy, purpose_code)
+    ]
+    return "\n\n".join(parts)

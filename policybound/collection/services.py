@@ -49,7 +49,7 @@ from policybound.collection.models import (
     SubmissionValue,
     value_context,
 )
-from policybound.collection.notices import consent_notice
+from policybound.collection.notices import consent_box_notice
 from policybound.collection.receipts import notice_text_store, receipt_append
 from policybound.collection.selectors import subject_email_open
 from policybound.collection.validation import (
@@ -236,7 +236,7 @@ def _store_receipts(
     for offered in offered_purposes(version.policy, clean.purpose):
         if offered.code not in clean.consents:
             continue  # an optional consent this channel did not ask
-        text = notice_texts.get(offered.code) or consent_notice(version.policy, offered.code, lang=lang)
+        text = notice_texts.get(offered.code) or consent_box_notice(version.policy, offered.code, lang=lang)
         receipts.append(
             receipt_append(
                 subject=subject,
@@ -382,7 +382,7 @@ def submission_record(
 
     ``fields`` maps item codes to what was typed (a list of codes for choices); ``consents`` maps
     purpose codes to yes/no; ``notice_texts`` the exact notice shown per purpose (default: the
-    policy's :func:`~policybound.collection.notices.consent_notice` in the active language). Raises
+    policy's :func:`~policybound.collection.notices.consent_box_notice` in the active language). Raises
     :class:`SubmissionRejected` (nothing stored) or :class:`IdempotencyConflict`. With an
     ``idempotency_key`` (the caller scopes it, e.g. per API token), a retry of the same request returns
     the first result with ``replayed=True`` and stores nothing new.

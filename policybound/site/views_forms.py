@@ -38,7 +38,7 @@ from policybound.lib.ratelimit import rate_limit_hit
 from policybound.policy.models import PolicyVersion
 from policybound.policy.schema import Policy, Purpose
 from policybound.policy.selectors import policy_version_by_sha256, policy_version_in_force
-from policybound.site.forms.notices import provisions_allowed_by
+from policybound.collection.notices import provisions_allowed_by
 from policybound.site.forms.receipt import DoneReceipt, done_token_make, done_token_read
 from policybound.site.forms.spec import (
     PurposeForm,

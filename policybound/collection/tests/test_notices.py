@@ -45,3 +45,22 @@ def test_it_prefers_the_policys_own_refusal_wording() -> None:
 
 def test_it_tags_a_consent_required_or_optional_in_korean() -> None:
     assert (consent_kind(required=True, lang="ko"), consent_kind(required=False, lang="ko")) == ("필수", "선택")
+
+
+def test_a_receipt_recorded_without_a_shown_text_keeps_the_forms_whole_notice(example_policy) -> None:
+    """The API and imports store what the form would show: the third-party provision too (PIPA 17②)."""
+    from policybound.audit.actors import Actor
+    from policybound.collection.models import ConsentReceipt
+    from policybound.collection.services import submission_record
+
+    submission_record(
+        purpose="demo_request",
+        fields={"name": "Alice Kim", "email": "alice@hanbit.example", "company": "Hanbit", "position": "CTO"},
+        consents={"demo_request": True, "partner_referral": True},
+        source="api",
+        channel="api",
+        actor=Actor.token("1", "homepage"),
+    )
+    receipt = ConsentReceipt.objects.get(purpose="partner_referral")
+    assert receipt.notice is not None
+    assert "구름다리솔루션" in receipt.notice.text
