@@ -32,13 +32,12 @@ from django.views.decorators.http import require_http_methods
 
 from policybound.audit.actors import Actor, client_ip
 from policybound.collection.models import Channel, Source
-from policybound.collection.notices import retention_text
+from policybound.collection.notices import provisions_allowed_by, retention_text
 from policybound.collection.services import SubmissionRejected, needs_confirmation, submission_record
 from policybound.lib.ratelimit import rate_limit_hit
 from policybound.policy.models import PolicyVersion
 from policybound.policy.schema import Policy, Purpose
 from policybound.policy.selectors import policy_version_by_sha256, policy_version_in_force
-from policybound.collection.notices import provisions_allowed_by
 from policybound.site.forms.receipt import DoneReceipt, done_token_make, done_token_read
 from policybound.site.forms.spec import (
     PurposeForm,

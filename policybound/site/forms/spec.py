@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from django.http import QueryDict
 
 from policybound.collection.identifiers import identifiers_find
+from policybound.collection.notices import consent_box_notice, provisions_allowed_by
 from policybound.collection.validation import ALL, DEFAULT_MAX_LENGTH, offered_purposes
 from policybound.policy.schema import Item, ItemKind, Policy, Purpose
-from policybound.collection.notices import consent_box_notice, provisions_allowed_by
 
 HONEYPOT = "company-website"
 NOTICE_DIGEST = "form-notice"
