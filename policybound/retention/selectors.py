@@ -9,6 +9,7 @@ import datetime as dt
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Min, QuerySet
 from django.db.models.functions import TruncDate
@@ -79,29 +80,30 @@ def retention_due_by_day(*, within: dt.timedelta, as_of: dt.datetime | None = No
     """Upcoming destruction: per local day from ``as_of`` to ``as_of + within``, counts per purpose/rule."""
     moment = as_of or clock.now()
     end = moment + within
-    tz = timezone.get_current_timezone()
-    engagements: defaultdict[dt.date, dict[str, int]] = defaultdict(dict)
-    rows = (
-        Engagement.objects.filter(retention_done_at__isnull=True, deadline__gt=moment, deadline__lte=end)
-        .annotate(day=TruncDate("deadline", tzinfo=tz))
-        .values("day", "purpose")
-        .annotate(count=Count("id"))
-        .order_by("day", "purpose")
+    engagements = _count_by_day(
+        Engagement.objects.filter(retention_done_at__isnull=True, deadline__gt=moment, deadline__lte=end),
+        moment_field="deadline",
+        key="purpose",
     )
-    for row in rows:
-        engagements[row["day"]][row["purpose"]] = row["count"]
-    archived: defaultdict[dt.date, dict[str, int]] = defaultdict(dict)
-    copies = (
-        ArchivedRecord.objects.filter(expires_at__gt=moment, expires_at__lte=end)
-        .annotate(day=TruncDate("expires_at", tzinfo=tz))
-        .values("day", "rule")
-        .annotate(count=Count("id"))
-        .order_by("day", "rule")
+    archived = _count_by_day(
+        ArchivedRecord.objects.filter(expires_at__gt=moment, expires_at__lte=end), moment_field="expires_at", key="rule"
     )
-    for copy in copies:
-        archived[copy["day"]][copy["rule"]] = copy["count"]
     days = sorted(set(engagements) | set(archived))
     return [DueDay(day=day, engagements=engagements.get(day, {}), archived=archived.get(day, {})) for day in days]
+
+
+def _count_by_day(queryset: QuerySet[Any], *, moment_field: str, key: str) -> defaultdict[dt.date, dict[str, int]]:
+    """Rows of ``queryset`` counted per local day of ``moment_field`` and per value of ``key``."""
+    counts: defaultdict[dt.date, dict[str, int]] = defaultdict(dict)
+    rows = (
+        queryset.annotate(day=TruncDate(moment_field, tzinfo=timezone.get_current_timezone()))
+        .values("day", key)
+        .annotate(count=Count("id"))
+        .order_by("day", key)
+    )
+    for row in rows:
+        counts[row["day"]][row[key]] = row["count"]
+    return counts
 
 
 @dataclass(frozen=True)

@@ -225,26 +225,14 @@ def _access_log(ctx: SweepContext) -> None:
     if ctx.dry_run:
         ctx.result.access_log_destroyed += AuditEvent.objects.filter(at__lt=before).count()
         return
-    with transaction.atomic():
-        destroyed = audit_truncate_before(before=before, actor=ctx.actor)
-        if not destroyed:
-            return
-        now = clock.now()
-        DestructionRecord.objects.create(
-            key=f"access-log:{uuid.uuid4().hex}",
-            batch=uuid.uuid4().hex,
-            category=DestructionCategory.ACCESS_LOG,
-            reason=DestructionReason.ACCESS_LOG_RETENTION,
-            description=f"access log (접속기록) rows older than {days} days; the chain keeps an anchor",
-            items=destroyed,
-            method=DestructionMethod.DELETE,
-            destroyed_at=now,
-            approved_by=ctx.approved_by,
-            recorded_by=str(ctx.actor)[:200],
-            recorded_at=now,
-        )
-    ctx.result.access_log_destroyed += destroyed
-    ctx.result.register_entries += 1
+    ctx.result.access_log_destroyed += _log_destroy_registered(
+        ctx,
+        lambda: audit_truncate_before(before=before, actor=ctx.actor),
+        key="access-log",
+        category=DestructionCategory.ACCESS_LOG,
+        reason=DestructionReason.ACCESS_LOG_RETENTION,
+        description=f"access log (접속기록) rows older than {days} days; the chain keeps an anchor",
+    )
 
 
 def _permission_log(ctx: SweepContext) -> None:
@@ -255,17 +243,38 @@ def _permission_log(ctx: SweepContext) -> None:
     if ctx.dry_run:
         ctx.result.permission_log_destroyed += permission_changes_expired(as_of=ctx.as_of).count()
         return
+    ctx.result.permission_log_destroyed += _log_destroy_registered(
+        ctx,
+        lambda: permission_changes_purge(actor=ctx.actor, as_of=ctx.as_of),
+        key="permission-log",
+        category=DestructionCategory.PERMISSION_LOG,
+        reason=DestructionReason.PERMISSION_LOG_RETENTION,
+        description="permission-change log rows past their retention",
+    )
+
+
+def _log_destroy_registered(
+    ctx: SweepContext,
+    destroy: Callable[[], int],
+    *,
+    key: str,
+    category: DestructionCategory,
+    reason: DestructionReason,
+    description: str,
+) -> int:
+    """Run ``destroy`` (it deletes log rows and returns how many) and, if it deleted any, write their
+    register entry in the same transaction, so rows never go without one. Returns the count."""
     with transaction.atomic():
-        destroyed = permission_changes_purge(actor=ctx.actor, as_of=ctx.as_of)
+        destroyed = destroy()
         if not destroyed:
-            return
+            return 0
         now = clock.now()
         DestructionRecord.objects.create(
-            key=f"permission-log:{uuid.uuid4().hex}",
+            key=f"{key}:{uuid.uuid4().hex}",
             batch=uuid.uuid4().hex,
-            category=DestructionCategory.PERMISSION_LOG,
-            reason=DestructionReason.PERMISSION_LOG_RETENTION,
-            description="permission-change log rows past their retention",
+            category=category,
+            reason=reason,
+            description=description,
             items=destroyed,
             method=DestructionMethod.DELETE,
             destroyed_at=now,
@@ -273,5 +282,5 @@ def _permission_log(ctx: SweepContext) -> None:
             recorded_by=str(ctx.actor)[:200],
             recorded_at=now,
         )
-    ctx.result.permission_log_destroyed += destroyed
     ctx.result.register_entries += 1
+    return destroyed

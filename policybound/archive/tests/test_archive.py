@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 
 import pytest
@@ -12,18 +11,11 @@ from django.db import router
 from policybound.archive.models import ArchivedRecord
 from policybound.archive.services import archive_hold_release, archived_records_store
 from policybound.vault.errors import KeyDestroyed
-from policybound.vault.keys import encode_key
 from policybound.vault.services import archive_data_key_create, archive_seal, archive_unseal
 
 pytestmark = pytest.mark.django_db(databases=["default", "archive"])
 
 T0 = dt.datetime(2026, 3, 14, tzinfo=dt.UTC)
-
-
-@pytest.fixture(autouse=True)
-def archive_key(settings):
-    settings.POLICYBOUND_ARCHIVE_MASTER_KEY = encode_key(os.urandom(32))
-    settings.POLICYBOUND_ARCHIVE_MASTER_KEY_OLD = None
 
 
 def record(key="7:101", value="김앨리스", hold_id=7):

@@ -1,15 +1,14 @@
-"""Fixtures for the retention tests: the bundled policy published, fresh keys, Alice and Bob.
+"""Fixtures for the retention tests: the bundled policy published, Alice and Bob.
 
-Time is passed in: data is created under ``clock.frozen(...)`` and every sweep gets ``as_of``. Alice's
-and Bob's values are obviously fake and never printed.
+Fresh vault keys come from the root ``conftest.py``, as for every test. Time is passed in: data is
+created under ``clock.frozen(...)`` and every sweep gets ``as_of``. Alice's and Bob's values are
+obviously fake and never printed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,42 +22,30 @@ from policybound.collection.services import (
     submission_record,
 )
 from policybound.lib import clock
-from policybound.policy.models import PolicyVersion, text_sha256
+from policybound.lib.testing import BUNDLED_POLICY, NOW, policy_publish_text
+from policybound.policy.models import PolicyVersion
 from policybound.retention.results import SweepResult
 from policybound.retention.sweep import retention_sweep
-from policybound.vault.keys import encode_key
 
-REPO = Path(__file__).resolve().parents[3]
-POLICY_PATH = REPO / "policies" / "kt-enterprise.yaml"
-T0 = dt.datetime(2025, 3, 3, 10, 0, tzinfo=dt.UTC)
+T0 = NOW
 DAY = dt.timedelta(days=1)
 STAFF = Actor(kind="staff", ident="7", label="carol", ip="198.51.100.7")
 VISITOR = Actor.public(ip="203.0.113.10")
 
 
-@pytest.fixture(autouse=True)
-def vault_keys(settings):
-    """Each test under its own fresh keys, so nothing depends on keys left in the data directory."""
-    settings.POLICYBOUND_MASTER_KEY = encode_key(os.urandom(32))
-    settings.POLICYBOUND_MASTER_KEY_OLD = None
-    settings.POLICYBOUND_ARCHIVE_MASTER_KEY = encode_key(os.urandom(32))
-    settings.POLICYBOUND_ARCHIVE_MASTER_KEY_OLD = None
-    settings.POLICYBOUND_INDEX_KEY = encode_key(os.urandom(32))
-    return settings
+def publish(text: str) -> PolicyVersion:
+    """Publish ``text`` through ``policy_publish``, under the dates it states, with the clock at ``T0``.
 
-
-def publish(text: str, *, effective: dt.date = dt.date(2022, 1, 19)) -> PolicyVersion:
-    """A published version stored directly: publishing has its own tests in the policy app."""
-    with clock.frozen(dt.datetime.combine(effective, dt.time(0), tzinfo=dt.UTC)):
-        return PolicyVersion.objects.create(
-            text=text, sha256=text_sha256(text), title="test policy", announced=effective, effective=effective,
-            published_at=clock.now(), published_by="test",
-        )
+    Its ``publish`` audit row is then as old as the tests' data, not years older: the sweep's access-log
+    phase would otherwise destroy it and add a register entry the tests do not expect.
+    """
+    with clock.frozen(T0):
+        return policy_publish_text(text)
 
 
 def policy_text(**retention_changes: Mapping[str, Any]) -> str:
     """The bundled policy, with ``purpose=dict(...)`` merged into that purpose's ``retention``."""
-    text = POLICY_PATH.read_text(encoding="utf-8")
+    text = BUNDLED_POLICY.read_text(encoding="utf-8")
     if not retention_changes:
         return text
     data = yaml.safe_load(text)

@@ -12,7 +12,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from .conftest import POLICY_PATH, REPO
+from policybound.lib.testing import REPO
 
 PRELUDE = textwrap.dedent(
     """
@@ -23,7 +23,7 @@ PRELUDE = textwrap.dedent(
     from policybound.audit.actors import Actor
     from policybound.collection.services import engagement_end, submission_record
     from policybound.lib import clock
-    from policybound.policy.models import PolicyVersion, text_sha256
+    from policybound.lib.testing import BUNDLED_POLICY, policy_publish_file
     from policybound.retention.services import legal_hold_place
     from policybound.retention.sweep import retention_sweep
 
@@ -34,11 +34,8 @@ PRELUDE = textwrap.dedent(
     ACTOR = Actor.system("test")
 
     def publish():
-        text = open(os.environ["POLICY_PATH"], encoding="utf-8").read()
-        PolicyVersion.objects.create(
-            text=text, sha256=text_sha256(text), title="t", announced=dt.date(2022, 1, 19),
-            effective=dt.date(2022, 1, 19), published_at=clock.now(), published_by="test",
-        )
+        with clock.frozen(T0):
+            policy_publish_file(BUNDLED_POLICY)
 
     def submit(fields, purpose="consulting", at=T0):
         with clock.frozen(at):
@@ -62,7 +59,6 @@ def run_script(body: str, data_dir: Path, *args: str) -> subprocess.CompletedPro
         POLICYBOUND_DATA_DIR=str(data_dir),
         DJANGO_SETTINGS_MODULE="policybound.settings",
         POLICYBOUND_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        POLICY_PATH=str(POLICY_PATH),
     )
     script = PRELUDE + textwrap.dedent(body)
     return subprocess.run(

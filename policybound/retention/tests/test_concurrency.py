@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
+import functools
 from collections import Counter
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from policybound.archive.models import ArchivedRecord
 from policybound.audit.models import AuditEvent
 from policybound.lib import clock
+from policybound.lib.testing import run_together
 from policybound.retention.models import DestructionRecord
 from policybound.retention.services import legal_hold_place
 from policybound.retention.sweep import retention_sweep
@@ -37,25 +38,12 @@ def test_two_concurrent_sweeps_never_do_the_same_work_twice():
             legal_hold_place(subject_id=result.subject_id, rule="national_tax_books", items=["name"],
                              reason="tax audit", actor=STAFF, as_of=T0)
             held.add(result.subject_id)
-    results, errors = [], []
-    barrier = threading.Barrier(SWEEPS)
-
-    def run(number: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results.append(retention_sweep(as_of=AFTER, batch_size=3, worker=f"sweep-{number}"))
-        except BaseException as error:  # reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
+    jobs = [
+        functools.partial(retention_sweep, as_of=AFTER, batch_size=3, worker=f"sweep-{number}") for number in range(SWEEPS)
+    ]
     with clock.frozen(AFTER):
-        threads = [threading.Thread(target=run, args=(n,)) for n in range(SWEEPS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=300)
-    assert errors == []
+        results, errors = run_together(jobs, timeout=300)
+    assert errors == [] and len(results) == SWEEPS
     assert sum(r.destroyed_subjects for r in results) == SUBJECTS
     assert Subject.objects.filter(destroyed_at__isnull=False).count() == SUBJECTS
     destroyed = Counter(AuditEvent.objects.filter(action="destroy", target="subject").values_list("subject_id", flat=True))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from policybound.lib.testing import BUNDLED_POLICY
 from policybound.policy.loader import policy_parse
 from policybound.policy.periods import Period
 from policybound.retention.planning import (
@@ -17,12 +18,10 @@ from policybound.retention.planning import (
     plan_subject,
 )
 
-from .conftest import POLICY_PATH
-
 ALICE = uuid.UUID(int=1)
 T0 = dt.datetime(2025, 3, 3, tzinfo=dt.UTC)
 LATER = T0 + dt.timedelta(days=400)
-BOOK = PolicyBook({1: policy_parse(POLICY_PATH.read_text(encoding="utf-8")).policy}, None)
+BOOK = PolicyBook({1: policy_parse(BUNDLED_POLICY.read_text(encoding="utf-8")).policy}, None)
 
 
 def engagement(pk, purpose, *, submission=1, deadline=None, ended=None, event="closed", done=None):
