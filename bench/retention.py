@@ -30,12 +30,14 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from policybound.policy.schema import Purpose
 
 DUE_FRACTION = 0.10
 CHUNK = 20_000
 AS_OF = dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
-ITEMS = ("name", "phone", "email", "company")
 
 
 def _setup_django() -> None:
@@ -70,8 +72,12 @@ class Timer:
 # --- seeding -----------------------------------------------------------------------------------
 
 
-def _rows(n: int, version_id: int, sha: str) -> Iterator[dict[str, list[tuple[Any, ...]]]]:
-    """Rows for every table, CHUNK subjects at a time; subject i is due when i % 10 == 0."""
+def _rows(n: int, version_id: int, sha: str, purpose: Purpose) -> Iterator[dict[str, list[tuple[Any, ...]]]]:
+    """Rows for every table, CHUNK subjects at a time; subject i is due when i % 10 == 0.
+
+    Each subject sent one form of ``purpose`` (four of its items) and its engagement ended.
+    """
+    code, end_event, items = purpose.code, purpose.end_events[0].code, purpose.items[:4]
     base = AS_OF - dt.timedelta(days=800)
     for start in range(0, n, CHUNK):
         tables: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
@@ -87,16 +93,16 @@ def _rows(n: int, version_id: int, sha: str) -> Iterator[dict[str, list[tuple[An
             tables["subjects_subject"].append((subject_id, key_id, created, None, "", None))
             tables["subjects_subjectindex"].append((pk, subject_id, "email", blob[60:76].hex(), created))
             tables["collection_submission"].append(
-                (pk, subject_id, "consulting", "web", "", "web", version_id, None, "ko", created, None, "")
+                (pk, subject_id, code, "web", "", "web", version_id, None, "ko", created, None, "")
             )
-            for n_item, item in enumerate(ITEMS):
+            for n_item, item in enumerate(items):
                 sealed = blob[80 + n_item * 40 : 120 + n_item * 40]
                 tables["collection_submissionvalue"].append((pk * 4 + n_item, pk, item, sealed))
             tables["collection_consentreceipt"].append(
-                (pk, subject_id, pk, "consulting", True, "given", version_id, sha, None, "web", "ko", created, blob[200:240], "bench")
+                (pk, subject_id, pk, code, True, "given", version_id, sha, None, "web", "ko", created, blob[200:240], "bench")
             )
             tables["collection_engagement"].append(
-                (pk, subject_id, pk, "consulting", "ended", version_id, created, None, ended, "closed", version_id, deadline, None)
+                (pk, subject_id, pk, code, "ended", version_id, created, None, ended, end_event, version_id, deadline, None)
             )
         yield tables
 
@@ -135,21 +141,24 @@ COLUMNS = {
 
 
 def seed(n: int) -> None:
+    from django.conf import settings
     from django.db import connection, transaction
 
     from policybound.audit.actors import Actor
     from policybound.lib import clock
+    from policybound.policy.loader import policy_load
     from policybound.policy.services import policy_publish
 
-    text = (Path(__file__).resolve().parent.parent / "policies" / "kt-enterprise.yaml").read_text(encoding="utf-8")
+    loaded = policy_load(settings.POLICYBOUND_BUNDLED_POLICY)  # the policy `make run` serves
     # Published the way production does (lint and audit row). The clock stands a day before AS_OF, so its
     # audit row is within the access log's retention and the sweep has nothing extra to truncate.
     with clock.frozen(AS_OF - dt.timedelta(days=1)):
         version = policy_publish(
-            text=text, announced=dt.date(2022, 1, 19), effective=dt.date(2022, 1, 19), actor=Actor.system("bench")
+            text=loaded.text, announced=loaded.policy.announced, effective=loaded.policy.effective,
+            actor=Actor.system("bench"),
         )
     postgres = connection.vendor == "postgresql"
-    for done, tables in enumerate(_rows(n, version.pk, version.sha256), start=1):
+    for done, tables in enumerate(_rows(n, version.pk, version.sha256, loaded.policy.form_purposes()[0]), start=1):
         with transaction.atomic(), connection.cursor() as cursor:
             for table, rows in tables.items():
                 columns = COLUMNS[table]

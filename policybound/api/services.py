@@ -38,15 +38,18 @@ def api_token_create(
     if ApiToken.objects.filter(name=name).exists():
         raise TokenError(f"a token named {name!r} exists already; revoke it or choose another name")
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    moment = as_of or clock.now()
     with transaction.atomic():
         token = ApiToken.objects.create(
             name=name,
             scope=scope,
             prefix=plain[:10],
             digest=token_digest(plain),
-            created_at=as_of or clock.now(),
+            created_at=moment,
         )
-        audit_record(actor=actor, action=AuditAction.GRANT, target=f"api_token:{token.pk}", detail={"scope": scope})
+        audit_record(
+            actor=actor, action=AuditAction.GRANT, target=f"api_token:{token.pk}", detail={"scope": scope}, as_of=moment
+        )
     return token, plain
 
 
@@ -59,5 +62,5 @@ def api_token_revoke(*, name: str, actor: Actor, as_of: dt.datetime | None = Non
         if token.revoked_at is None:
             token.revoked_at = as_of or clock.now()
             token.save(update_fields=["revoked_at"])
-            audit_record(actor=actor, action=AuditAction.REVOKE, target=f"api_token:{token.pk}")
+            audit_record(actor=actor, action=AuditAction.REVOKE, target=f"api_token:{token.pk}", as_of=token.revoked_at)
     return token

@@ -53,11 +53,6 @@ def archived_records_store(*, records: Sequence[ArchivedRecord]) -> None:
         ArchivedRecord.objects.bulk_create(records, ignore_conflicts=True, batch_size=500)
 
 
-def archived_record_keys(*, keys: Sequence[str]) -> set[str]:
-    """Which of ``keys`` are already in the archive."""
-    return set(ArchivedRecord.objects.filter(key__in=list(keys)).values_list("key", flat=True))
-
-
 @dataclass(frozen=True)
 class ExpiredGroup:
     """Expired records of one rule, purpose and reason, and the pseudonymous subjects they belonged to."""
@@ -145,6 +140,9 @@ def archive_expire_batch(*, as_of: dt.datetime, batch_size: int, approved_by: st
     return groups
 
 
+MAX_POST_CONFLICTS = 5
+
+
 def archive_log_post(*, actor: Actor, limit: int = 200) -> int:
     """Post unposted archive destruction logs into the live register (with their audit rows).
 
@@ -152,6 +150,7 @@ def archive_log_post(*, actor: Actor, limit: int = 200) -> int:
     posting it at the same moment) is only marked posted. Returns how many entries this call wrote.
     """
     written = 0
+    conflicts = 0
     while True:
         logs = list(ArchiveDestructionLog.objects.filter(posted_at__isnull=True).order_by("destroyed_at", "id")[:limit])
         if not logs:
@@ -172,7 +171,12 @@ def archive_log_post(*, actor: Actor, limit: int = 200) -> int:
                     audit_record_many(actor=actor, action=AuditAction.DESTROY, entries=entries)
                 written += len(fresh)
         except IntegrityError:
-            continue  # another sweep posted one of them at the same moment; look again
+            # Another sweep posted one of them at the same moment: look again. A conflict that
+            # persists has another cause, and must surface rather than spin.
+            conflicts += 1
+            if conflicts > MAX_POST_CONFLICTS:
+                raise
+            continue
         with transaction.atomic(using=ARCHIVE_DB):
             ArchiveDestructionLog.objects.filter(id__in=list(keys)).update(posted_at=clock.now())
 
@@ -191,7 +195,7 @@ def _register_entry(log: ArchiveDestructionLog, key: str, actor: Actor) -> Destr
         method=DestructionMethod.CRYPTO_ERASE_DELETE,
         destroyed_at=log.destroyed_at,
         approved_by=log.approved_by,
-        recorded_by=str(actor)[:200],
+        recorded_by=f"{actor.kind}:{actor.label}"[:200],  # who, never from where (no IP in the register)
         recorded_at=clock.now(),
     )
 

@@ -38,7 +38,6 @@ from policybound.collection.services import (
 router = Router(tags=["intake"])
 
 IDEMPOTENCY_KEY_MAX = 200
-USER_AGENT_MAX = 400
 
 
 class SubmissionIn(Schema):
@@ -139,7 +138,7 @@ def submission_create(
             channel=Channel.API,
             notice_texts=payload.notice_texts,
             ip=ip,
-            user_agent=payload.user_agent[:USER_AGENT_MAX],
+            user_agent=payload.user_agent,
             idempotency_key=scoped_key,
         )
     except SubmissionRejected as rejected:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -29,6 +30,7 @@ from policybound.lib import clock
 from policybound.policy.selectors import policy_version_in_force
 
 IMPORT_SOURCES = (Source.EVENT, Source.BUSINESS_CARD, Source.PARTNER)
+CODE_LIKE = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 
 @dataclass(frozen=True)
@@ -98,12 +100,19 @@ def csv_import(
         raise ImportRejected(problems=[_("The privacy policy in force has no purpose “%(purpose)s”.")
                                        % {"purpose": purpose}])
     allowed = [*known.items, *known.optional_items]
-    for column in header:
+    header_problems = []
+    for number, column in enumerate(header, start=1):
         if column not in allowed:
-            problems.append(_("column “%(column)s” is not an item of “%(purpose)s”; the policy lists: %(items)s")
-                            % {"column": column, "purpose": purpose, "items": ", ".join(allowed)})
+            # A file without a header has a person's data in its first line: name only code-like columns.
+            shown = column if CODE_LIKE.fullmatch(column) else str(number)
+            header_problems.append(
+                _("column “%(column)s” is not an item of “%(purpose)s”; the policy lists: %(items)s")
+                % {"column": shown, "purpose": purpose, "items": ", ".join(allowed)}
+            )
     if len(set(header)) != len(header):
-        problems.append(_("a column appears twice in the header"))
+        header_problems.append(_("a column appears twice in the header"))
+    if header_problems:  # a wrong header makes every row wrong: report it, not each row (which echoes keys)
+        raise ImportRejected(problems=header_problems + problems)
     if not rows and not problems:
         problems.append(_("the file has no rows to import"))
     decided = {purpose: True, **{code: True for code in consents}}

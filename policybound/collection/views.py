@@ -25,8 +25,6 @@ from policybound.collection.tokens import confirm_token_check, unsubscribe_token
 from policybound.collection.validation import language
 from policybound.policy.selectors import policy_version_in_force
 
-USER_AGENT_MAX = 400
-
 
 def _purpose_label(engagement: Engagement) -> str:
     version = policy_version_in_force() or engagement.policy_version
@@ -55,7 +53,7 @@ def newsletter_confirm(request: HttpRequest, token: str) -> HttpResponse:
             engagement_id=engagement.pk,
             actor=Actor.public(ip=ip),
             ip=ip,
-            user_agent=request.headers.get("User-Agent", "")[:USER_AGENT_MAX],
+            user_agent=request.headers.get("User-Agent", ""),
         )
     except EngagementRejected:
         return _invalid(request)
@@ -77,7 +75,7 @@ def newsletter_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
             engagement_id=engagement.pk,
             actor=Actor.public(ip=ip),
             ip=ip,
-            user_agent=request.headers.get("User-Agent", "")[:USER_AGENT_MAX],
+            user_agent=request.headers.get("User-Agent", ""),
         )
     except (EngagementEnded, EngagementRejected):
         return _invalid(request)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from policybound.audit.models import AuditAction, AuditEvent
 from policybound.collection.models import Engagement, EngagementStatus
@@ -96,7 +97,7 @@ def _purpose_counts(policy: Policy | None) -> list[PurposeCounts]:
 
 def dashboard_read(*, policy: Policy | None, as_of: dt.datetime | None = None) -> Board:
     moment = as_of or clock.now()
-    month = (clock.today() if as_of is None else as_of.date()).replace(day=1)
+    month = timezone.localdate(moment).replace(day=1)  # the site's month, not UTC's
     start, end = month_bounds(month)
     access = (
         AuditEvent.objects.filter(actor_kind="staff", at__gte=start, at__lt=end)

@@ -43,7 +43,6 @@ PAGE_SIZE = 50
 LIVE = (EngagementStatus.PENDING, EngagementStatus.ACTIVE)
 
 
-
 def value_open(submission: Submission, value: SubmissionValue) -> str:
     """The plaintext of one submitted value; callers record the access first."""
     return unseal(submission.subject.data_key, bytes(value.sealed), context=value_context(submission.pk, value.item))
@@ -104,7 +103,6 @@ class Inbox:
     items: list[Item]
     page: Page[Engagement]
     rows: list[InboxRow]
-    end_events: list[tuple[str, str]] = field(default_factory=list)
 
 
 def inbox_page(*, user: Any, policy: Policy, purpose_code: str, page_number: int | str = 1) -> Inbox:

@@ -1,7 +1,8 @@
 """Reads for the staff console: accounts and the permission-change log.
 
-The working screens' reads (inbox, a subject's page, the dashboard) are in
-:mod:`policybound.console.work`; the access-log review's in :mod:`policybound.console.review`.
+The working screens' reads (inbox, a subject's page) are in :mod:`policybound.console.screens`, the
+dashboard's in :mod:`policybound.console.dashboard`, the access-log review's in
+:mod:`policybound.console.review`.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ the archive is found by its unique key on the re-run and not duplicated.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from collections import defaultdict
@@ -93,7 +94,6 @@ class SweepContext:
     seen: set[uuid.UUID] = field(default_factory=set)
     org_subjects_destroyed: dict[uuid.UUID, set[uuid.UUID]] = field(default_factory=dict)
     orgs_counted: set[uuid.UUID] = field(default_factory=set)
-
 
 
 def due_candidates(
@@ -264,7 +264,7 @@ def subject_batch_run(ctx: SweepContext, subject_ids: Sequence[uuid.UUID]) -> Ba
     entries = _register(ctx, batch, outcome, now)
     DestructionRecord.objects.bulk_create(entries)
     _audit(ctx, batch, plans, organizations, now)
-    return BatchOutcome(plans, whole_items, len(organizations), len(entries))
+    return dataclasses.replace(outcome, register_entries=len(entries))
 
 
 def batch_tally(ctx: SweepContext, outcome: BatchOutcome) -> None:
@@ -413,7 +413,7 @@ def _register(ctx: SweepContext, batch: str, outcome: BatchOutcome, now: dt.date
             method=DestructionMethod.CRYPTO_ERASE_DELETE,
             destroyed_at=now,
             approved_by=ctx.approved_by,
-            recorded_by=str(ctx.actor)[:200],
+            recorded_by=ctx.approved_by,
             recorded_at=now,
         )
         for (category, purpose, reason), (subjects, items, archived) in sorted(groups.items())

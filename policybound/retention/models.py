@@ -60,9 +60,6 @@ class LegalHold(models.Model):
     def active(self) -> bool:
         return self.released_at is None
 
-    def covers(self, item: str) -> bool:
-        return not self.items or item in self.items
-
 
 class DestructionCategory(models.TextChoices):
     SUBJECT = "subject", pgettext_lazy("destruction register", "a person's whole record")

@@ -103,6 +103,8 @@ def retention_sweep(
         actor=actor,
         approved_by=f"{actor.kind}:{actor.label}"[:200],
         worker=(worker or worker_name())[:100],
+        # Wall time, not clock.now(): a claim left by a killed run must be older than this floor even
+        # when every run sees the same frozen or back-dated clock.
         claim_floor=timezone.now(),
         book=PolicyBook(versions.policies, current),
         result=SweepResult(as_of=as_of, dry_run=dry_run),
@@ -118,7 +120,7 @@ def retention_sweep(
         _permission_log(ctx)
     except BaseException as error:
         if run is not None:
-            SweepRun.objects.filter(pk=run.pk).update(error=f"{type(error).__name__}"[:500], finished_at=None)
+            SweepRun.objects.filter(pk=run.pk).update(error=type(error).__name__[:500])
         raise
     if run is not None:
         SweepRun.objects.filter(pk=run.pk).update(finished_at=clock.now(), counts=ctx.result.as_dict())
@@ -279,7 +281,7 @@ def _log_destroy_registered(
             method=DestructionMethod.DELETE,
             destroyed_at=now,
             approved_by=ctx.approved_by,
-            recorded_by=str(ctx.actor)[:200],
+            recorded_by=ctx.approved_by,
             recorded_at=now,
         )
     ctx.result.register_entries += 1

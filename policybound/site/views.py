@@ -71,7 +71,7 @@ def privacy_versions(request: HttpRequest) -> HttpResponse:
         }
         for version in versions
     ]
-    return render(request, "site/privacy_versions.html", {"rows": rows, "policy": in_force and in_force.policy})
+    return render(request, "site/privacy_versions.html", {"rows": rows})
 
 
 def privacy_version(request: HttpRequest, ref: str) -> HttpResponse:

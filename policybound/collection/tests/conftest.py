@@ -7,21 +7,14 @@ that are nevertheless valid Korean mobile numbers) and never printed.
 from __future__ import annotations
 
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
-from django.db import transaction
 
 from policybound.audit.actors import Actor
 from policybound.collection.models import ConsentReceipt, Engagement, NoticeText, Submission, SubmissionValue
 from policybound.policy.models import PolicyVersion
 from policybound.subjects.models import Organization, Subject, SubjectIndex
 from policybound.vault.models import DataKey
-
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-POLICY_PATH = os.path.join(REPO, "policies", "kt-enterprise.yaml")
-SCREENSHOTS = Path(REPO) / "var" / "screenshots"
 
 
 @pytest.fixture
@@ -62,7 +55,3 @@ def row_counts() -> dict[str, int]:
     counts = {model.__name__: model.objects.count() for model in STORED_MODELS}
     counts["AuditEvent"] = AuditEvent.objects.count()
     return counts
-
-
-def atomic_block():
-    return transaction.atomic()

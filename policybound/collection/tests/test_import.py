@@ -90,6 +90,12 @@ def test_it_refuses_a_column_the_purpose_does_not_list(policy_version, csv_file)
     assert Submission.objects.count() == 0
 
 
+def test_it_names_the_columns_of_a_file_without_a_header_by_number_only(policy_version, csv_file):
+    _out, err = _report(csv_file(ALICE + CAROL), "--source", "event", "--purpose", "consulting")
+    assert "column “1”" in err
+    assert [needle for needle in ("앨리스", "alice@", "2000-1001", "최캐롤") if needle in err] == []
+
+
 def test_it_reports_a_row_with_the_wrong_number_of_cells(policy_version, csv_file):
     _out, err = _report(csv_file(HEADER + "김앨리스,010-2000-1001\n"), "--source", "event", "--purpose", "consulting")
     assert "row 1 (line 2): 2 cells" in err

@@ -139,6 +139,11 @@ def test_it_seals_the_ip_and_keeps_the_user_agent(policy_version, visitor):
     assert (ip, receipt.user_agent, receipt.channel) == ("203.0.113.10", "Mozilla/5.0 (test)", "web")
 
 
+def test_it_cuts_a_long_user_agent_to_400_characters(policy_version, visitor):
+    result = record(visitor, user_agent="Mozilla/5.0 " + "x" * 1000)
+    assert len(ConsentReceipt.objects.get(pk=result.receipt_ids[0]).user_agent) == 400
+
+
 def test_it_records_the_source(policy_version, visitor):
     result = record(visitor, source="event", source_detail="2025 클라우드 세미나", channel="import")
     submission = Submission.objects.get(pk=result.submission_id)

@@ -34,7 +34,7 @@ def tr(text: Text | None) -> str:
 def as_name(text: Text | None) -> str:
     """A policy text used as a name on its own (a heading, the site's brand).
 
-    English labels are written to sit inside sentences ("the KT Enterprise website"); standing alone
+    English labels are written to sit inside sentences ("the Hanbit Labs website"); standing alone
     they lose the leading article and start with a capital.
     """
     words = tr(text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
@@ -21,7 +22,7 @@ NOW = dt.datetime(2024, 6, 1, 3, tzinfo=dt.UTC)
 
 
 @pytest.fixture(autouse=True)
-def june_2024():
+def june_2024() -> Iterator[None]:
     with clock.frozen(NOW):
         yield
 

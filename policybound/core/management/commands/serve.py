@@ -1,7 +1,7 @@
 """``policybound serve``: everything ``make run`` needs, then a production-grade server.
 
 Migrates both databases, publishes the bundled policy when nothing is published yet, starts the
-daily retention sweep, and replaces this process with gunicorn (never Django's development server).
+worker (the daily retention sweep and the mail outbox), and replaces this process with gunicorn (never Django's development server).
 
 The sweep runs in its own process, ``policybound worker --parent-pid <this pid>``, started before the
 ``exec``: gunicorn keeps this pid, so the worker's parent is the gunicorn master, and the worker exits
@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from policybound.lib.env import envint, envstr
 from policybound.policy.services import policy_publish_bundled_if_none
 from policybound.vault.keys import vault_keys_ensure
 
@@ -30,10 +31,11 @@ class Command(BaseCommand):
     help = "Migrate, publish the bundled policy if none is published, and serve with gunicorn."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--bind", default=os.environ.get("POLICYBOUND_BIND", "127.0.0.1:8000"))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("POLICYBOUND_WORKERS", "2")))
+        # POLICYBOUND_BIND and POLICYBOUND_WORKERS give the defaults; a bad value is named (lib.env).
+        parser.add_argument("--bind", default=envstr("BIND", "127.0.0.1:8000"))
+        parser.add_argument("--workers", type=int, default=envint("WORKERS", 2, minimum=1))
         parser.add_argument(
-            "--no-scheduler", dest="scheduler", action="store_false", help="do not start the daily retention sweep"
+            "--no-scheduler", dest="scheduler", action="store_false", help="do not start the worker (daily retention sweep, mail outbox)"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -48,7 +50,7 @@ class Command(BaseCommand):
         if options["scheduler"]:
             worker = [sys.executable, "-m", "policybound.cli", "worker", "--parent-pid", str(os.getpid())]
             subprocess.Popen(worker, close_fds=True)
-            self.stdout.write("Retention sweep scheduled daily (policybound worker)")
+            self.stdout.write("Retention sweep scheduled daily, outbox sent (policybound worker)")
             sys.stdout.flush()
         argv = [
             sys.executable, "-m", "gunicorn", "policybound.wsgi:application",

@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import re
 import sys
+import uuid
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -22,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from policybound.audit.actors import Actor
+from policybound.lib import clock
 from policybound.retention.models import DestructionCategory, DestructionMethod, DestructionReason, LegalHold
 from policybound.retention.progress import ProgressBar
 from policybound.retention.results import SweepResult
@@ -151,7 +153,7 @@ class Command(BaseCommand):
     def _sweep(self, options: dict[str, Any]) -> None:
         actor = staff_actor(options["approved_by"])
         bar = None if options["json"] else ProgressBar(getattr(self.stderr, "_out", sys.stderr))
-        if options["as_of"] is not None and options["as_of"] > timezone.now() and not options["dry_run"]:
+        if options["as_of"] is not None and options["as_of"] > clock.now() and not options["dry_run"]:
             self.stderr.write("Note: --as-of is in the future; records are destroyed as if it were that moment.")
         try:
             result = retention_sweep(
@@ -204,7 +206,7 @@ class Command(BaseCommand):
     # --- due, open ------------------------------------------------------------------------------
 
     def _due(self, options: dict[str, Any]) -> None:
-        as_of = options["as_of"] or timezone.now()
+        as_of = options["as_of"] or clock.now()
         days = retention_due_by_day(within=options["within"], as_of=as_of)
         overdue = retention_overdue(as_of=as_of)
         if options["json"]:
@@ -280,7 +282,11 @@ class Command(BaseCommand):
     def _hold(self, options: dict[str, Any]) -> None:
         action = options["hold_action"]
         if action == "list":
-            for hold in legal_holds_for_subject(subject_id=options["subject"]):
+            try:
+                subject_id = uuid.UUID(options["subject"])
+            except ValueError:
+                raise CommandError(f"{options['subject']!r} is not a subject id (a UUID)") from None
+            for hold in legal_holds_for_subject(subject_id=subject_id):
                 self._print_hold(hold)
             return
         actor = staff_actor(options["by"])
