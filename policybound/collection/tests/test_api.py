@@ -179,7 +179,7 @@ def test_it_lets_a_staff_token_end_an_engagement(api, engagement_id):
 
 
 def test_it_refuses_a_processor_token_at_the_end(api, engagement_id):
-    assert api({}, url=end_url(engagement_id), token=make_token("processor", "ktis")).status_code == 403
+    assert api({}, url=end_url(engagement_id), token=make_token("processor", "callcentre")).status_code == 403
 
 
 def test_it_refuses_an_unknown_end_event(api, engagement_id):
