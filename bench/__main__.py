@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bench import retention
+from bench import intake, retention
 
-BENCHMARKS = [retention.main]
+BENCHMARKS = [retention.main, intake.main]
 
 
 def main() -> None:
