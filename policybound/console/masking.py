@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 import phonenumbers
+from django.conf import settings
 
 from policybound.policy.schema import ItemKind
 
@@ -42,7 +43,7 @@ def mask_name(value: str) -> str:
 def phone_display(value: str) -> str:
     """Format a stored (usually E.164) number the way Korean staff read it: ``010-1234-5678``."""
     try:
-        number = phonenumbers.parse(value, "KR")
+        number = phonenumbers.parse(value, settings.POLICYBOUND_PHONE_REGION)
     except phonenumbers.NumberParseException:
         return value
     if number.country_code == 82:

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, ExpressionWrapper, IntegerField, Max, Min, Q, QuerySet
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, ExtractMinute, TruncDate
+from django.utils.dates import WEEKDAYS_ABBR
 
 from policybound.audit.actors import Actor
 from policybound.audit.models import AuditAction, AuditEvent
@@ -64,9 +65,10 @@ class WorkingTime:
     weekdays: frozenset[int]
 
     def describe(self) -> str:
-        names = [name for name, number in DAYS.items() if number in self.weekdays]
+        """``월, 화, 수, 목, 금 08:00-20:00`` in the active language (Django's own day names)."""
+        names = [str(WEEKDAYS_ABBR[number - 1]) for number in sorted(self.weekdays)]
         start, end = divmod(self.start_minute, 60), divmod(self.end_minute, 60)
-        return f"{','.join(names)} {start[0]:02d}:{start[1]:02d}-{end[0]:02d}:{end[1]:02d}"
+        return f"{', '.join(names)} {start[0]:02d}:{start[1]:02d}-{end[0]:02d}:{end[1]:02d}"
 
 
 def working_time() -> WorkingTime:

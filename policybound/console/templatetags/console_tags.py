@@ -9,6 +9,7 @@ from django import template
 from django.utils.translation import get_language
 
 from policybound.policy.periods import Period
+from policybound.site.templatetags.site_tags import site_policy, tr
 
 register = template.Library()
 
@@ -25,3 +26,13 @@ def period_label(period: Period | None) -> str:
     if period is None:
         return ""
     return period.label("en" if (get_language() or "ko").startswith("en") else "ko")
+
+
+@register.simple_tag(takes_context=True)
+def purpose_label(context: template.Context, code: str) -> str:
+    """``{% purpose_label code %}``: a purpose's label in the policy in force, else its code (an old one)."""
+    if not code:
+        return ""
+    policy = site_policy(context)
+    purpose = next((p for p in policy.purposes if p.code == code), None) if policy is not None else None
+    return code if purpose is None else tr(purpose.label)
