@@ -108,3 +108,24 @@ def run_together(jobs: Sequence[Callable[[], T]], *, timeout: float = 120) -> tu
     for thread in threads:
         thread.join(timeout=timeout)
     return results, errors
+
+# --- the people of the tests ---------------------------------------------------------------------
+# Alice and Bob, as a consulting form would send them (obviously fake values). ``None`` drops a field.
+
+
+def alice_fields(**changes: object) -> dict[str, object]:
+    """Alice's consulting-form fields, with ``changes`` applied."""
+    fields: dict[str, object] = {
+        "name": "김앨리스",
+        "phone": "010-2000-1001",
+        "email": "alice@example.com",
+        "company": "(주)에이비씨테스트",
+        "message": "클라우드 전환 상담을 원합니다.",
+    }
+    fields.update(changes)
+    return {code: value for code, value in fields.items() if value is not None}
+
+
+def bob_fields(**changes: object) -> dict[str, object]:
+    """Bob: another person (another e-mail and phone) at Alice's company."""
+    return alice_fields(name="박밥", phone="010-3000-2002", email="bob@example.org", **changes)

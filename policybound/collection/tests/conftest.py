@@ -28,22 +28,6 @@ def visitor() -> Actor:
     return Actor.public(ip="203.0.113.10")
 
 
-def alice_fields(**changes: object) -> dict[str, object]:
-    fields: dict[str, object] = {
-        "name": "김앨리스",
-        "phone": "010-2000-1001",
-        "email": "alice@example.com",
-        "company": "(주)에이비씨테스트",
-        "message": "클라우드 전환 상담을 원합니다.",
-    }
-    fields.update(changes)
-    return {code: value for code, value in fields.items() if value is not None}
-
-
-def bob_fields(**changes: object) -> dict[str, object]:
-    return alice_fields(name="박밥", phone="010-3000-2002", email="bob@example.org", **changes)
-
-
 STORED_MODELS = (
     Subject, SubjectIndex, Organization, DataKey, Submission, SubmissionValue, ConsentReceipt, Engagement, NoticeText,
 )

@@ -8,7 +8,8 @@ from policybound.api.services import api_token_create, api_token_revoke
 from policybound.audit.actors import Actor
 from policybound.audit.models import AuditEvent
 from policybound.collection.models import Engagement, Submission
-from policybound.collection.tests.conftest import alice_fields, bob_fields, row_counts
+from policybound.collection.tests.conftest import row_counts
+from policybound.lib.testing import alice_fields, bob_fields
 
 CLI = Actor.system("test")
 URL = "/api/v1/submissions"

@@ -9,8 +9,7 @@ import pytest
 from policybound.audit.actors import Actor
 from policybound.collection.models import Engagement, EngagementStatus
 from policybound.collection.services import submission_record
-from policybound.collection.tests.conftest import alice_fields
-from policybound.lib.testing import BUNDLED_POLICY, SCREENSHOTS, policy_publish_file
+from policybound.lib.testing import BUNDLED_POLICY, SCREENSHOTS, alice_fields, policy_publish_file
 
 
 def mail_path(body: str, kind: str) -> str:

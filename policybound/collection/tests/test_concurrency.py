@@ -10,8 +10,7 @@ from django.db import connection
 from policybound.audit.actors import Actor
 from policybound.collection.models import Submission
 from policybound.collection.services import SubmissionResult, submission_record
-from policybound.collection.tests.conftest import alice_fields
-from policybound.lib.testing import BUNDLED_POLICY, policy_publish_file, run_together
+from policybound.lib.testing import BUNDLED_POLICY, alice_fields, policy_publish_file, run_together
 from policybound.subjects.models import Subject
 
 WRITERS = 4

@@ -18,9 +18,8 @@ from policybound.collection.services import (
     engagement_end,
     submission_record,
 )
-from policybound.collection.tests.conftest import alice_fields
 from policybound.lib import clock
-from policybound.lib.testing import BUNDLED_POLICY, policy_publish_text
+from policybound.lib.testing import BUNDLED_POLICY, alice_fields, policy_publish_text
 
 STAFF = Actor(kind="staff", ident="7", label="carol", ip="198.51.100.7")
 LATER = dt.datetime(2025, 5, 10, 6, 30, tzinfo=dt.UTC)

@@ -13,8 +13,8 @@ from django.utils import translation
 from policybound.audit.actors import Actor
 from policybound.collection.models import ConsentReceipt, Engagement, EngagementStatus, ReceiptEvent
 from policybound.collection.services import consent_withdraw, submission_record
-from policybound.collection.tests.conftest import alice_fields
 from policybound.lib import clock
+from policybound.lib.testing import alice_fields
 from policybound.mailer.models import MailKind, MailStatus, OutboundMail
 from policybound.mailer.services import mail_send_due
 

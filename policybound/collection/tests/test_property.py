@@ -7,8 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from policybound.collection.services import SubmissionRejected, submission_record
-from policybound.collection.tests.conftest import alice_fields, row_counts
-from policybound.lib.testing import BUNDLED_POLICY
+from policybound.collection.tests.conftest import row_counts
+from policybound.lib.testing import BUNDLED_POLICY, alice_fields
 from policybound.policy.loader import policy_load
 
 POLICY = policy_load(BUNDLED_POLICY).policy

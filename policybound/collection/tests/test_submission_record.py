@@ -19,9 +19,9 @@ from policybound.collection.models import (
 from policybound.collection.notices import consent_notice
 from policybound.collection.selectors import submission_values_open
 from policybound.collection.services import IdempotencyConflict, SubmissionRejected, submission_record
-from policybound.collection.tests.conftest import alice_fields, bob_fields, row_counts
+from policybound.collection.tests.conftest import row_counts
 from policybound.lib import clock
-from policybound.lib.testing import BUNDLED_POLICY, policy_publish_text
+from policybound.lib.testing import BUNDLED_POLICY, alice_fields, bob_fields, policy_publish_text
 from policybound.subjects.models import Organization, Subject
 from policybound.vault.services import unseal
 

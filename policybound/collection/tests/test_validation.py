@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from policybound.collection.tests.conftest import alice_fields
 from policybound.collection.validation import SubmissionRejected, submission_validate
-from policybound.lib.testing import BUNDLED_POLICY
+from policybound.lib.testing import BUNDLED_POLICY, alice_fields
 from policybound.policy.loader import policy_load
 
 POLICY = policy_load(BUNDLED_POLICY).policy

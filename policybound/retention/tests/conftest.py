@@ -59,22 +59,6 @@ def policy(db) -> PolicyVersion:
     return publish(policy_text())
 
 
-def alice_fields(**changes: object) -> dict[str, object]:
-    fields: dict[str, object] = {
-        "name": "김앨리스",
-        "phone": "010-2000-1001",
-        "email": "alice.retention@example.com",
-        "company": "(주)앨리스테스트",
-        "message": "클라우드 전환 상담을 원합니다.",
-    }
-    fields.update(changes)
-    return {code: value for code, value in fields.items() if value is not None}
-
-
-def bob_fields(**changes: object) -> dict[str, object]:
-    return alice_fields(name="박밥", phone="010-3000-2002", email="bob.retention@example.org", **changes)
-
-
 def submit(
     purpose: str, fields: dict[str, object], consents: dict[str, bool] | None = None, *, at: dt.datetime = T0
 ) -> SubmissionResult:

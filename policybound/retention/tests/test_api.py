@@ -11,10 +11,11 @@ from django.db import transaction
 from policybound.api.services import api_token_create
 from policybound.audit.actors import Actor
 from policybound.audit.models import AuditEvent
+from policybound.lib.testing import alice_fields
 from policybound.retention.models import LegalHold
 from policybound.retention.services import destruction_record_manual
 
-from .conftest import STAFF, alice_fields, submit
+from .conftest import STAFF, submit
 
 pytestmark = pytest.mark.django_db(databases=["default", "archive"])
 

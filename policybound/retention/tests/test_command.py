@@ -11,11 +11,12 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from policybound.lib import clock
+from policybound.lib.testing import alice_fields, bob_fields
 from policybound.retention.models import DestructionReason, DestructionRecord, LegalHold
 from policybound.retention.progress import render
 from policybound.subjects.models import Subject
 
-from .conftest import DAY, T0, alice_fields, bob_fields, end, submit
+from .conftest import DAY, T0, end, submit
 
 pytestmark = pytest.mark.django_db(databases=["default", "archive"])
 

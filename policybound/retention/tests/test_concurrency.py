@@ -12,13 +12,13 @@ from django.db import connection
 from policybound.archive.models import ArchivedRecord
 from policybound.audit.models import AuditEvent
 from policybound.lib import clock
-from policybound.lib.testing import run_together
+from policybound.lib.testing import alice_fields, run_together
 from policybound.retention.models import DestructionRecord
 from policybound.retention.services import legal_hold_place
 from policybound.retention.sweep import retention_sweep
 from policybound.subjects.models import Subject
 
-from .conftest import DAY, STAFF, T0, alice_fields, end, policy_text, publish, submit
+from .conftest import DAY, STAFF, T0, end, policy_text, publish, submit
 
 SUBJECTS = 24
 SWEEPS = 2

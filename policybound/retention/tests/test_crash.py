@@ -13,13 +13,14 @@ import pytest
 
 from policybound.archive.models import ArchiveDestructionLog, ArchivedRecord
 from policybound.collection.models import SubmissionValue
+from policybound.lib.testing import alice_fields
 from policybound.retention import batches
 from policybound.retention import sweep as sweep_module
 from policybound.retention.models import DestructionRecord
 from policybound.retention.services import legal_hold_place
 from policybound.subjects.models import Subject
 
-from .conftest import DAY, STAFF, T0, alice_fields, end, submit, sweep
+from .conftest import DAY, STAFF, T0, end, submit, sweep
 
 pytestmark = pytest.mark.django_db(databases=["default", "archive"])
 

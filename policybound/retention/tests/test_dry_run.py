@@ -9,11 +9,12 @@ import pytest
 from policybound.archive.models import ArchivedRecord
 from policybound.audit.models import AuditEvent
 from policybound.collection.models import Engagement, SubmissionValue
+from policybound.lib.testing import alice_fields, bob_fields
 from policybound.retention.models import DestructionRecord, SweepRun
 from policybound.retention.services import legal_hold_place
 from policybound.subjects.models import Organization, Subject
 
-from .conftest import DAY, STAFF, T0, alice_fields, bob_fields, end, policy_text, publish, submit, sweep
+from .conftest import DAY, STAFF, T0, end, policy_text, publish, submit, sweep
 
 pytestmark = pytest.mark.django_db(databases=["default", "archive"])
 

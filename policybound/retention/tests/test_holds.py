@@ -10,11 +10,12 @@ from policybound.archive.models import ArchiveDestructionLog, ArchivedRecord
 from policybound.archive.services import ArchiveUseRefused, archived_records_reveal
 from policybound.audit.models import AuditEvent
 from policybound.collection.models import SubmissionValue
+from policybound.lib.testing import alice_fields
 from policybound.retention.models import DestructionReason, DestructionRecord, LegalHold
 from policybound.retention.services import HoldRefused, legal_hold_place, legal_hold_release
 from policybound.subjects.models import Subject
 
-from .conftest import DAY, STAFF, T0, alice_fields, end, submit, sweep
+from .conftest import DAY, STAFF, T0, end, submit, sweep
 
 pytestmark = pytest.mark.django_db(databases=["default", "archive"])
 

@@ -14,6 +14,7 @@ from policybound.collection.models import (
     Submission,
     SubmissionValue,
 )
+from policybound.lib.testing import alice_fields, bob_fields
 from policybound.retention.models import DestructionCategory, DestructionReason, DestructionRecord
 from policybound.retention.selectors import retention_open_engagements
 from policybound.subjects.models import Organization, Subject, SubjectIndex
@@ -21,7 +22,7 @@ from policybound.vault.errors import KeyDestroyed
 from policybound.vault.models import DataKey
 from policybound.vault.services import unseal
 
-from .conftest import DAY, T0, alice_fields, bob_fields, end, policy_text, publish, submit, sweep, withdraw
+from .conftest import DAY, T0, end, policy_text, publish, submit, sweep, withdraw
 
 pytestmark = pytest.mark.django_db(databases=["default", "archive"])
 
@@ -201,7 +202,7 @@ def test_an_organisation_no_one_points_at_any_more_is_destroyed(alice):
 
 
 def test_an_organisation_another_subject_uses_is_kept(alice):
-    submit("consulting", bob_fields(company="(주)앨리스테스트"), at=T0 + DAY)
+    submit("consulting", bob_fields(company="(주)에이비씨테스트"), at=T0 + DAY)
     swept = sweep(DEADLINE + DAY)
     assert swept.organizations_destroyed == 0 and Organization.objects.count() == 1
 

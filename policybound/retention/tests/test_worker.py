@@ -9,11 +9,12 @@ import pytest
 from django.core.management import call_command
 
 from policybound.lib import clock
+from policybound.lib.testing import alice_fields
 from policybound.retention.management.commands.worker import slot_start
 from policybound.retention.models import SweepRun
 from policybound.subjects.models import Subject
 
-from .conftest import DAY, T0, alice_fields, end, submit
+from .conftest import DAY, T0, end, submit
 
 pytestmark = pytest.mark.django_db(databases=["default", "archive"])
 
