@@ -39,3 +39,11 @@ def test_it_destroys_access_log_rows_past_their_retention(old_rows):
 def test_it_keeps_access_log_rows_within_their_retention(old_rows):
     assert sweep(T0 + dt.timedelta(days=364)).access_log_destroyed == 0
     assert AuditEvent.objects.filter(target="field:email").count() == 3
+
+
+def test_it_keeps_the_access_log_two_years_by_default():
+    """The default (730 days) suits 50,000+ subjects or unique identifiers (안전성 확보조치 기준 8조)."""
+    with clock.frozen(T0), transaction.atomic():
+        audit_record(actor=Actor.system("test"), action="view", target="field:phone")
+    assert sweep(T0 + dt.timedelta(days=729)).access_log_destroyed == 0
+    assert sweep(T0 + dt.timedelta(days=731)).access_log_destroyed == 1
