@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from unittest import mock
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -152,14 +153,35 @@ def test_it_does_not_lock_before_the_limit(bob):
     assert password_step(Client()).status_code == 302
 
 
-def test_an_idle_session_ends(bob):
+def signed_in_at(bob, moment: dt.datetime) -> Client:
     device = enrolled(bob)
     client = Client()
-    password_step(client)
-    client.post(CODE, {"token": code_for(device)})
-    Session.objects.update(expire_date=timezone.now() - dt.timedelta(seconds=1))
-    response = client.get("/console/inbox/")
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        password_step(client)
+        client.post(CODE, {"token": code_for(device)})
+    return client
+
+
+def inbox_at(client: Client, moment: dt.datetime):
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        return client.get("/console/inbox/")
+
+
+def test_an_idle_session_ends_after_thirty_minutes(bob):
+    """The idle time passes on the clock (no forced expiry): 29 minutes idle is fine, 31 is not."""
+    start = timezone.now()
+    still_there = inbox_at(signed_in_at(bob, start), start + dt.timedelta(minutes=29))
+    assert still_there.status_code == 302
+    assert not still_there["Location"].startswith(LOGIN)
+    response = inbox_at(signed_in_at(bob, start), start + dt.timedelta(minutes=31))
     assert response["Location"].startswith(LOGIN)
+
+
+def test_a_session_in_use_outlives_the_idle_time(bob):
+    start = timezone.now()
+    client = signed_in_at(bob, start)
+    for minutes in (20, 40, 60):
+        assert not inbox_at(client, start + dt.timedelta(minutes=minutes))["Location"].startswith(LOGIN)
 
 
 def test_every_request_extends_the_session_by_the_idle_time(bob, settings):
