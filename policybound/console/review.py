@@ -87,12 +87,21 @@ def working_time() -> WorkingTime:
     return WorkingTime(start_minute=start, end_minute=end, weekdays=frozenset(DAYS[name] for name in names))
 
 
+# The months a review can be about: a month before or after these has no access log and would overflow
+# the date arithmetic of its neighbours (the previous and the following month, local midnights in UTC).
+FIRST_MONTH = dt.date(2000, 1, 1)
+LAST_MONTH = dt.date(9998, 12, 1)
+
+
 def month_parse(text: str) -> dt.date:
-    """``2026-11`` → 2026-11-01; ``ValueError`` otherwise."""
+    """``2026-11`` → 2026-11-01; ``ValueError`` for anything else, or a month outside 2000-01…9998-12."""
     match = _MONTH.match(text.strip())
     if match is None:
         raise ValueError(f"{text!r} is not a month such as 2026-11")
-    return dt.date(int(match.group(1)), int(match.group(2)), 1)
+    month = dt.date(int(match.group(1)), int(match.group(2)), 1)
+    if not FIRST_MONTH <= month <= LAST_MONTH:
+        raise ValueError(f"{text!r} is outside {FIRST_MONTH:%Y-%m}…{LAST_MONTH:%Y-%m}")
+    return month
 
 
 def previous_month(as_of: dt.datetime | None = None) -> dt.date:

@@ -32,9 +32,10 @@ def destruction_register(
 ) -> QuerySet[DestructionRecord]:
     """The register (파기 관리대장), newest first; ``since``/``until`` are inclusive local days."""
     entries = DestructionRecord.objects.all()
-    if since is not None:
+    # The first and last days a date can name are no bound at all (and their local midnights overflow).
+    if since is not None and since > dt.date.min + dt.timedelta(days=1):
         entries = entries.filter(destroyed_at__gte=_start_of(since))
-    if until is not None:
+    if until is not None and until < dt.date.max - dt.timedelta(days=1):
         entries = entries.filter(destroyed_at__lt=_start_of(until + dt.timedelta(days=1)))
     return entries.order_by("-destroyed_at", "-id")
 

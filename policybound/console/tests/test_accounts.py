@@ -12,7 +12,6 @@ from policybound.console import accounts
 from policybound.console.models import PermissionChange
 from policybound.console.selectors import permission_changes, permission_changes_expired
 from policybound.console.tests.conftest import OPERATOR, PASSWORD
-from policybound.lib import clock
 
 pytestmark = pytest.mark.django_db(databases=["default", "archive"])
 

@@ -152,6 +152,19 @@ def test_the_review_page_shows_the_month(alice, bob, as_staff):
     assert response.context["findings"].unconfirmed_downloads[0].key == "export:abc123"
 
 
+@pytest.mark.parametrize("month", ["0001-01", "9999-12", "1999-12"])
+def test_the_review_page_names_the_rule_for_a_month_it_cannot_review(alice, as_staff, month):
+    response = as_staff(alice).get(f"/console/review/?month={month}")
+    assert response.status_code == 200
+    assert "2000-01" in response.content.decode() and "9998-12" in response.content.decode()
+    assert response.context["month"] == review.previous_month()
+
+
+def test_the_command_refuses_a_month_outside_the_reviewable_range(alice):
+    with pytest.raises(CommandError, match="outside"):
+        run_review("--month", "9999-12")
+
+
 def test_the_review_page_confirms_a_reason(alice, bob, as_staff):
     download(bob)
     as_staff(alice).post("/console/review/", {"month": "2026-11", "confirm": "export:abc123"})

@@ -24,19 +24,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "console/dashboard.html", context)
 
 
-def _month(text: str | None) -> dt.date:
+def _month(request: HttpRequest, text: str | None) -> dt.date:
+    """The month asked for; a month that cannot be reviewed shows the previous month with a message."""
     if text:
         try:
             return access_review.month_parse(text)
         except ValueError:
-            pass
+            messages.error(
+                request,
+                _("Month: enter a month from %(first)s to %(last)s as YYYY-MM; showing the last month instead.")
+                % {"first": f"{access_review.FIRST_MONTH:%Y-%m}", "last": f"{access_review.LAST_MONTH:%Y-%m}"},
+            )
     return access_review.previous_month()
 
 
 @staff_view(REVIEW_ACCESS_LOG)
 def review(request: HttpRequest) -> HttpResponse:
     """GET: the month's findings. POST: confirm a download's reason, or record the review as done."""
-    month = _month(request.POST.get("month") or request.GET.get("month"))
+    month = _month(request, request.POST.get("month") or request.GET.get("month"))
     if request.method == "POST":
         actor = actor_from_request(request)
         if request.POST.get("confirm"):

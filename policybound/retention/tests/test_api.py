@@ -118,3 +118,12 @@ def test_the_register_needs_a_staff_token(db, call):
 def test_the_endpoints_are_in_the_openapi_document(db, client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert {"/api/v1/subjects/{subject_id}/legal-holds", "/api/v1/destruction-register"} <= set(paths)
+
+
+@pytest.mark.parametrize("query", ["since=0001-01-01", "until=9999-12-31", "since=0001-01-01&until=9999-12-31"])
+def test_the_first_and_last_days_a_date_can_name_are_no_bound(db, call, query):
+    destruction_record_manual(category="paper", description="forms", subjects=0, items=1, method="shred",
+                              destroyed_at=dt.date(2025, 6, 1), approved_by="staff:dana", actor=STAFF)
+    response = call("get", f"/api/v1/destruction-register?{query}")
+    assert response.status_code == 200
+    assert [e["description"] for e in response.json()] == ["forms"]
