@@ -6,6 +6,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from policybound.console.reasons import REASON_MAX, REASON_MIN, reason_normalize
+
 
 class LoginForm(AuthenticationForm):
     """Django's sign-in form; it hands ``request`` to ``authenticate`` as django-axes requires."""
@@ -40,8 +42,16 @@ class ReasonForm(forms.Form):
 
     reason = forms.CharField(
         label=_("Reason"),
-        min_length=5,
-        max_length=200,
+        max_length=REASON_MAX,
         help_text=_("Recorded in the access log and checked in the monthly review."),
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "minlength": REASON_MIN}),
     )
+
+    def clean_reason(self) -> str:
+        try:
+            return reason_normalize(self.cleaned_data["reason"])
+        except ValueError:
+            raise forms.ValidationError(
+                _("Give a reason of at least %(min)d characters (spaces in a row count once).") % {"min": REASON_MIN},
+                code="min_length",
+            ) from None

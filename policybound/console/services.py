@@ -32,6 +32,7 @@ from policybound.console import screens
 from policybound.console.access import items_in_scope, may_work_purpose
 from policybound.console.masking import display, mask
 from policybound.console.models import ReplyNote
+from policybound.console.reasons import reason_normalize
 from policybound.console.roles import EXPORT, LEGAL_HOLDS, REVEAL, perm
 from policybound.console.selectors import permission_changes_expired
 from policybound.lib import clock
@@ -40,7 +41,6 @@ from policybound.retention.models import LegalHold
 from policybound.retention.services import legal_hold_place, legal_hold_release
 from policybound.subjects.models import Subject
 
-REASON_MAX = 200
 CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -50,13 +50,6 @@ class OutOfScope(Exception):
 
 class NotFound(Exception):
     """The subject, engagement or value does not exist (or no longer does)."""
-
-
-def _reason(reason: str) -> str:
-    cleaned = " ".join(reason.split())[:REASON_MAX]
-    if len(cleaned) < 5:
-        raise ValueError("a reason of at least five characters is required")
-    return cleaned
 
 
 def purpose_require(*, user: Any, policy: Policy, purpose_code: str) -> None:
@@ -147,7 +140,7 @@ def value_reveal(
     *, user: Any, actor: Actor, policy: Policy, subject_id: uuid.UUID, submission_id: int, item_code: str, reason: str
 ) -> Revealed:
     """The full value of one item, for a stated reason, written to the access log as ``reveal``."""
-    reason = _reason(reason)
+    reason = reason_normalize(reason)
     submission, stored = value_reveal_check(
         user=user, policy=policy, subject_id=subject_id, submission_id=submission_id, item_code=item_code
     )
@@ -186,7 +179,7 @@ def inbox_export(*, user: Any, actor: Actor, policy: Policy, purpose_code: str, 
     Values are in full for roles that may reveal them, masked otherwise. One ``download`` row per
     subject exported, sharing an ``export`` id, with the fields and the reason.
     """
-    reason = _reason(reason)
+    reason = reason_normalize(reason)
     if not user.has_perm(perm(EXPORT)):
         raise OutOfScope("the role may not export")
     purpose_require(user=user, policy=policy, purpose_code=purpose_code)

@@ -222,3 +222,21 @@ def test_it_documents_the_idempotency_header(client, db):
     document = client.get("/api/v1/openapi.json").json()
     parameters = document["paths"]["/api/v1/submissions"]["post"]["parameters"]
     assert [p["name"] for p in parameters if p["in"] == "header"] == ["Idempotency-Key"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"fields": alice_fields(name="\ud800")}, "fields.name"),
+        ({"source_detail": "booth\x00 7"}, "source_detail"),
+        ({"user_agent": "Mozilla\x00"}, "user_agent"),
+        ({"notice_texts": {"consulting": "notice\x00"}}, "notice_texts.consulting"),
+    ],
+)
+def test_it_refuses_text_that_cannot_be_stored_naming_the_field(api, changes, field):
+    """A NUL byte (PostgreSQL) or a lone surrogate (both databases) is a 400, never a 500, and stores nothing."""
+    response = api(body(**changes))
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == [field]
+    assert "저장할 수 없는 문자" in response.json()["errors"][field][0]
+    assert Submission.objects.count() == 0

@@ -156,3 +156,19 @@ def test_a_subject_page_runs_the_same_number_of_queries_however_much_it_holds(bo
 def test_it_exports_full_phone_numbers_in_national_format(bob, as_staff, hong):
     _response, rows = export(as_staff(bob))
     assert rows[1][rows[0].index("phone")] == "010-2000-0001"
+
+
+def test_a_reveal_reason_padded_with_spaces_gets_the_form_again_naming_the_rule(bob, as_staff, hong):
+    """"a   b" passes a raw five-character minimum; the form counts it as the service does (3), never a 500."""
+    response = as_staff(bob).post(reveal_url(hong, "name"), {"reason": "a   b"})
+    assert response.status_code == 200
+    assert "revealed" not in response.context
+    assert "5자 이상" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="reveal").exists()
+
+
+def test_an_export_reason_padded_with_spaces_gets_the_form_again(bob, as_staff, hong):
+    response, _rows = export(as_staff(bob), reason="a   b")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert not AuditEvent.objects.filter(action="download").exists()
