@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from policybound.policy.models import PolicyVersion
+from policybound.policy.render import policy_title
 from policybound.policy.schema import Text
 from policybound.policy.selectors import policy_version_in_force
 
@@ -94,7 +95,7 @@ def policy_out(version: PolicyVersion) -> PolicyOut:
     return PolicyOut(
         id=version.pk,
         sha256=version.sha256,
-        title=_text(policy.document.title),
+        title=TextOut(ko=policy_title(policy, lang="ko"), en=policy_title(policy, lang="en")),
         announced=version.announced,
         effective=version.effective,
         published_at=version.published_at,

@@ -51,6 +51,7 @@ __all__ = [
     "placeholder_paths_valid",
     "policy_render",
     "policy_render_toc",
+    "policy_title",
     "render_problems",
 ]
 
@@ -96,6 +97,15 @@ def policy_render_toc(policy: Policy, *, lang: str = "ko") -> list[tuple[str, st
     return [
         (_anchor(article.code), _article_title(ctx, n, article.title)) for n, article in _numbered(policy)
     ]
+
+
+def policy_title(policy: Policy, *, lang: str = "ko") -> str:
+    """The document's title in ``lang`` with its placeholders resolved (``{{ controller.name }}``).
+
+    Every place that shows the title (the page's ``<title>`` and heading, the list of versions, the
+    CLI and the API) takes it from here, so none of them prints a placeholder raw.
+    """
+    return _flat_text(Context(policy, _language(lang)), policy.document.title)
 
 
 def render_problems(policy: Policy) -> list[RenderProblem]:

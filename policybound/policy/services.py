@@ -20,6 +20,7 @@ from policybound.lib import clock
 from policybound.policy.lint import policy_errors, policy_lint
 from policybound.policy.loader import LoadedPolicy, PolicyInvalid, Problem, policy_load, policy_parse
 from policybound.policy.models import PolicyVersion, text_sha256
+from policybound.policy.render import policy_title
 
 BUNDLED_PUBLISHER = "bundled-policy"
 
@@ -68,7 +69,7 @@ def policy_publish(*, text: str, announced: dt.date, effective: dt.date, actor: 
             version = PolicyVersion.objects.create(
                 text=text,
                 sha256=sha256,
-                title=loaded.policy.document.title.ko[:300],
+                title=policy_title(loaded.policy, lang="ko")[:300],
                 announced=announced,
                 effective=effective,
                 published_at=clock.now(),

@@ -12,6 +12,7 @@ from typing import Any
 from django import template
 from django.utils.translation import get_language
 
+from policybound.policy.render import policy_title as render_policy_title
 from policybound.policy.render_text import Context
 from policybound.policy.schema import Policy, Text
 from policybound.policy.selectors import policy_in_force
@@ -28,6 +29,12 @@ def current_lang() -> str:
 def tr(text: Text | None) -> str:
     """A policy text in the active language: ``{{ purpose.label|tr }}``."""
     return "" if text is None else text.get(current_lang())
+
+
+@register.filter
+def policy_title(policy: Policy) -> str:
+    """The policy's title in the active language, placeholders resolved: ``{{ policy|policy_title }}``."""
+    return render_policy_title(policy, lang=current_lang())
 
 
 @register.filter

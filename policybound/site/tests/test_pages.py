@@ -216,3 +216,45 @@ def test_the_bundled_policy_links_each_form_from_home(english: Client, published
     html = english.get("/").content.decode()
     for purpose in published_policy.policy.form_purposes():
         assert f'href="/forms/{purpose.code}/">{purpose.label.en}</a>' in html
+
+
+# --- a title with placeholders --------------------------------------------------------------------
+
+
+def titled_by_placeholder(d: Data) -> None:
+    d["document"]["title"] = {
+        "ko": "{{ controller.name }} 개인정보 처리방침",
+        "en": "{{ controller.name }} privacy policy",
+    }
+
+
+@pytest.fixture
+def placeholder_title() -> PolicyVersion:
+    return publish(policy_yaml(titled_by_placeholder), D(2024, 3, 1), D(2024, 3, 8))
+
+
+def test_a_title_placeholder_resolves_on_every_page_that_shows_it(client: Client, placeholder_title: PolicyVersion) -> None:
+    korean = [client.get(url).content.decode() for url in ("/privacy/", "/privacy/versions/")]
+    for page in korean:
+        assert "{{" not in page
+    assert "<title>주식회사 한빛랩스 개인정보 처리방침" in korean[0]
+    assert "<h1>주식회사 한빛랩스 개인정보 처리방침</h1>" in korean[0]
+    assert "주식회사 한빛랩스 개인정보 처리방침</a>" in korean[1]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "<h1>Hanbit Labs Inc. privacy policy</h1>" in client.get("/privacy/").content.decode()
+
+
+def test_a_title_placeholder_resolves_in_the_api_and_the_cli(client: Client, placeholder_title: PolicyVersion) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    assert client.get("/api/v1/policy").json()["title"] == {
+        "ko": "주식회사 한빛랩스 개인정보 처리방침",
+        "en": "Hanbit Labs Inc. privacy policy",
+    }
+    out = StringIO()
+    call_command("policy", "versions", stdout=out)
+    assert "주식회사 한빛랩스 개인정보 처리방침" in out.getvalue()
+    assert "{{" not in out.getvalue()
+    assert placeholder_title.title == "주식회사 한빛랩스 개인정보 처리방침"

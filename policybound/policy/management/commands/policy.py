@@ -18,7 +18,7 @@ from policybound.lib import clock
 from policybound.policy.lint import policy_errors, policy_lint
 from policybound.policy.loader import PolicyInvalid, Problem, policy_load
 from policybound.policy.models import PolicyVersion, text_sha256
-from policybound.policy.render import RenderError, policy_render
+from policybound.policy.render import RenderError, policy_render, policy_title
 from policybound.policy.selectors import (
     policy_version_by_sha256,
     policy_version_in_force,
@@ -141,7 +141,7 @@ class Command(VerbCommand):
         for version in versions:
             self.stdout.write(
                 f"{version.pk:>4}  {version.short_sha}  {version.announced}  {version.effective}  "
-                f"{_status(version, in_force, today):10}  {version.title}"
+                f"{_status(version, in_force, today):10}  {policy_title(version.policy, lang='ko')}"
             )
 
 
