@@ -30,7 +30,20 @@ Location = tuple[str | int, ...]
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 _PATH = re.compile(r"^[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*$")
 _URL = re.compile(r"^(?:https?://)?(?:[a-z0-9-]+\.)+[a-z]{2,}(?:[/?#]\S*)?$", re.IGNORECASE)
-_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[a-z]{2,}$", re.IGNORECASE)
+# Web addresses and e-mail addresses inside running text. Only ASCII counts as part of an address, so
+# a Korean particle written straight after one ("privacy.kisa.or.kr에서") stays text. A bare host (no
+# scheme, no ``www.``) must be all lower case and end in a common top-level domain, so that a company
+# named "Salesforce.com" or a version such as "1.5" is not taken for an address.
+_ADDRESS_CHARS = r"[A-Za-z0-9\-._~:/?#@!$&*+,;=%]"
+_BARE_HOST_TLDS = "com|net|org|kr|io|jp|cn|us|uk|eu|de|fr|info|biz|gov|edu|int|example|app|dev|co|me|ai|asia"
+_IN_TEXT = re.compile(
+    rf"(?P<email>[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{{2,}})"
+    rf"|(?P<url>(?:https?://|www\.){_ADDRESS_CHARS}+)"
+    rf"|(?P<host>(?<![A-Za-z0-9@._-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:{_BARE_HOST_TLDS})"
+    rf"(?![A-Za-z0-9-])(?:/{_ADDRESS_CHARS}*)?)"
+)
+# Punctuation that closes a sentence rather than belonging to the address before it.
+_TRAILING = ".,;:!?"
 _MONTHS = (
     "January",
     "February",
@@ -147,10 +160,10 @@ class Context:
         spans: list[Span] = []
         position = 0
         for match in PLACEHOLDER.finditer(raw):
-            spans.append(raw[position : match.start()])
+            spans.extend(linkify(raw[position : match.start()]))
             spans.extend(self.value(match.group(1), local=local, depth=depth))
             position = match.end()
-        spans.append(raw[position:])
+        spans.extend(linkify(raw[position:]))
         return _merge(spans)
 
     def value(self, path: str, *, local: BaseModel | None = None, depth: int = 0) -> Inline:
@@ -273,13 +286,33 @@ def _merge(spans: list[Span]) -> Inline:
     return tuple(merged)
 
 
+def linkify(text: str) -> list[Span]:
+    """Running text with every web address and e-mail address in it turned into a link.
+
+    ``문의: privacy@example.kr 또는 privacy.kisa.or.kr`` gives text, a ``mailto:`` link, text and an
+    ``https://`` link. Sentence punctuation right after an address stays outside the link.
+    """
+    spans: list[Span] = []
+    position = 0
+    for match in _IN_TEXT.finditer(text):
+        address = match.group(0).rstrip(_TRAILING)
+        end = match.start() + len(address)
+        spans.append(text[position : match.start()])
+        if match.lastgroup == "email":
+            spans.append(Link(href=f"mailto:{address}", text=address))
+        else:
+            spans.append(Link(href=address if "://" in address else f"https://{address}", text=address))
+        position = end
+    spans.append(text[position:])
+    return [span for span in spans if span != ""]
+
+
 def link_or_text(value: str) -> Span:
-    """A URL (``http://…`` or ``www.…``) or an e-mail address becomes a link; anything else is text."""
+    """A field's value that is a web address or an e-mail address becomes a link; else it is text."""
     value = value.strip()
-    if _EMAIL.match(value):
-        return Link(href=f"mailto:{value}", text=value)
-    if _URL.match(value) and ("://" in value or value.lower().startswith("www.") or "/" in value):
-        return Link(href=value if "://" in value else f"https://{value}", text=value)
+    spans = linkify(value)
+    if len(spans) == 1 and isinstance(spans[0], Link):
+        return spans[0]
     return value
 
 

@@ -70,6 +70,27 @@ def test_it_escapes_a_script_in_markdown() -> None:
     assert "&lt;script&gt;" in markdown
 
 
+def test_every_address_in_prose_becomes_a_link() -> None:
+    data = example_data()
+    data["document"]["articles"][0]["blocks"][0]["text"]["ko"] = (
+        "문의: privacy@haneul.example 또는 privacy.kisa.or.kr에서, 자세히는 https://haneul.example/p?q=1. "
+        "Salesforce.com 및 버전 1.5는 주소가 아닙니다."
+    )
+    html = policy_render(policy_from(data))
+    assert '<a href="mailto:privacy@haneul.example">privacy@haneul.example</a>' in html
+    assert '<a href="https://privacy.kisa.or.kr">privacy.kisa.or.kr</a>에서' in html
+    assert '<a href="https://haneul.example/p?q=1">https://haneul.example/p?q=1</a>. ' in html
+    assert "Salesforce.com 및 버전 1.5는" in html
+
+
+def test_every_address_in_markdown_becomes_a_link() -> None:
+    data = example_data()
+    data["document"]["articles"][0]["blocks"][0]["text"]["ko"] = "문의: privacy@haneul.example, www.kopico.go.kr."
+    markdown = policy_render(policy_from(data), fmt="md")
+    assert "[privacy@haneul.example](mailto:privacy@haneul.example)" in markdown
+    assert "[www.kopico.go.kr](https://www.kopico.go.kr)." in markdown
+
+
 def test_it_does_not_link_a_javascript_address() -> None:
     data = example_data()
     data["controller"]["homepage"] = "javascript:alert(1)"
