@@ -12,17 +12,19 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from policybound.policy.periods import DURATION_PATTERN
 from policybound.policy.schema import Policy, Purpose, Text, ThirdParty
 
 
-def retention_text(purpose: Purpose, *, lang: str) -> str:
+def retention_text(purpose: Purpose, *, lang: str, durations: str = DURATION_PATTERN) -> str:
     """How long the purpose's records are kept, in ``lang``: its own description, else its period and
-    what it counts from (the consent notice's wording; a form's done page says the same)."""
+    what it counts from (the consent notice's wording; a form's done page says the same). The period
+    is written as the policy's document writes durations (``durations``, ``document.durations``)."""
     retention = purpose.retention
     if retention.description is not None:
         return retention.description.get(lang)
     with translation.override(lang):
-        period = retention.period.label(lang)
+        period = retention.period.label(lang, pattern=durations)
         if retention.counted_from == "collection":
             return _("%(period)s from collection") % {"period": period}
         events = ", ".join(event.label.get(lang) for event in purpose.end_events)
@@ -60,7 +62,7 @@ def consent_notice(policy: Policy, purpose_code: str, *, lang: str = "ko") -> st
             % {"kind": kind, "purpose": purpose.label.get(lang)},
             _("- Purpose: %(description)s") % {"description": purpose.description.get(lang)},
             _("- Items: %(items)s") % {"items": items},
-            _("- Retention: %(retention)s") % {"retention": retention_text(purpose, lang=lang)},
+            _("- Retention: %(retention)s") % {"retention": retention_text(purpose, lang=lang, durations=policy.document.durations.get(lang))},
             _("- You have the right to refuse. %(effect)s")
             % {"effect": refusal_text(purpose.refusal_effect, required=purpose.required, lang=lang)},
         ]

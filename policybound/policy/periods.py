@@ -16,6 +16,8 @@ from typing import Any
 from pydantic import GetCoreSchemaHandler
 from pydantic_core import core_schema
 
+# How one unit of a duration prints unless the policy says otherwise: ``12 개월``, ``12 months``.
+DURATION_PATTERN = "{n} {unit}"
 _PATTERN = re.compile(r"^P(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<days>\d+)D)?$")
 
 
@@ -45,13 +47,18 @@ class Period:
         day = min(moment.day, calendar.monthrange(year, month)[1])
         return moment.replace(year=year, month=month, day=day) + dt.timedelta(days=self.days)
 
-    def label(self, lang: str) -> str:
-        """Human wording as the policy prints it (``12 개월``, ``10 년``; ``12 months``)."""
+    def label(self, lang: str, *, pattern: str = DURATION_PATTERN) -> str:
+        """Human wording (``12 개월``, ``10 년``; ``12 months``), each unit written by ``pattern``.
+
+        ``pattern`` has ``{n}`` (the number) and ``{unit}`` (its word): a policy that writes
+        ``6개월`` sets ``{n}{unit}`` in ``document.durations`` (:meth:`Context.duration`).
+        """
         if lang == "ko":
             units = ((self.years, "년"), (self.months, "개월"), (self.days, "일"))
-            return " ".join(f"{n} {unit}" for n, unit in units if n) or "즉시"
+            words = [pattern.format(n=n, unit=unit) for n, unit in units if n]
+            return " ".join(words) or "즉시"
         names = (("year", self.years), ("month", self.months), ("day", self.days))
-        words = [f"{n} {unit}{'s' if n != 1 else ''}" for unit, n in names if n]
+        words = [pattern.format(n=n, unit=f"{unit}{'s' if n != 1 else ''}") for unit, n in names if n]
         return " ".join(words) or "immediately"
 
     @classmethod

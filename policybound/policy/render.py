@@ -83,11 +83,11 @@ class PolicyNotRenderable(RenderError):
 def policy_render(policy: Policy, *, lang: str = "ko", fmt: str = "html", with_title: bool = True) -> str:
     """The published policy in ``lang`` (``ko``/``en``) as an HTML fragment or as Markdown."""
     language = _language(lang)
-    title, articles = _build(policy, language)
+    title, preamble, articles = _build(policy, language)
     if fmt == "html":
-        return _html(title if with_title else None, articles, language)
+        return _html(title if with_title else None, preamble, articles, language)
     if fmt == "md":
-        return _markdown(title if with_title else None, articles, language)
+        return _markdown(title if with_title else None, preamble, articles, language)
     raise ValueError(f"fmt must be 'html' or 'md', not {fmt!r}")
 
 
@@ -127,13 +127,17 @@ def render_problems(policy: Policy) -> list[RenderProblem]:
 def _document_texts(policy: Policy) -> Iterable[tuple[Location, Text]]:
     """The document's prose and headings, located to their key (``- text:``), so a bad placeholder is
     reported on its block's line once, whichever language has it."""
-    for a, article in enumerate(policy.document.articles):
-        for b, block in enumerate(article.blocks):
+    places: list[tuple[Location, list[Block]]] = [(("document", "preamble"), policy.document.preamble)]
+    places.extend(
+        (("document", "articles", a, "blocks"), article.blocks) for a, article in enumerate(policy.document.articles)
+    )
+    for where, blocks in places:
+        for b, block in enumerate(blocks):
             for key, text in (("text", block.text), ("heading", block.heading)):
                 if text is not None:
-                    yield ("document", "articles", a, "blocks", b, key), text
+                    yield (*where, b, key), text
             for c, column in enumerate(block.columns or []):
-                yield ("document", "articles", a, "blocks", b, "columns", c), column
+                yield (*where, b, "columns", c), column
 
 
 def placeholder_paths_valid(policy: Policy) -> bool:
@@ -192,7 +196,10 @@ def _try(problems: list[RenderProblem], location: Location, action: Callable[[],
         return None
 
 
-def _build(policy: Policy, lang: Lang) -> tuple[str, list[RenderedArticle]]:
+Built = tuple[str, tuple[Node, ...], list[RenderedArticle]]
+
+
+def _build(policy: Policy, lang: Lang) -> Built:
     ctx = Context(policy, lang)
     problems: list[RenderProblem] = []
     result = _collect_document(ctx, problems)
@@ -201,22 +208,31 @@ def _build(policy: Policy, lang: Lang) -> tuple[str, list[RenderedArticle]]:
     return result
 
 
-def _collect_document(ctx: Context, problems: list[RenderProblem]) -> tuple[str, list[RenderedArticle]]:
+def _collect_document(ctx: Context, problems: list[RenderProblem]) -> Built:
+    """The title, the preamble (text before the first article) and the articles, as nodes."""
     document = ctx.policy.document
     title = _try(problems, ("document", "title", ctx.lang), partial(_flat_text, ctx, document.title))
+    preamble = _collect_blocks(ctx, problems, ("document", "preamble"), document.preamble)
     articles = []
     for a, article in enumerate(document.articles):
         where: Location = ("document", "articles", a)
         heading = _try(
             problems, (*where, "title", ctx.lang), partial(_article_title, ctx, a + 1, article.title)
         )
-        nodes: list[Node] = []
-        for b, block in enumerate(article.blocks):
-            built = _try(problems, (*where, "blocks", b), partial(_block, ctx, block))
-            if isinstance(built, list):
-                nodes.extend(built)
-        articles.append(RenderedArticle(_anchor(article.code), heading or "", tuple(nodes)))
-    return title or "", articles
+        nodes = _collect_blocks(ctx, problems, (*where, "blocks"), article.blocks)
+        articles.append(RenderedArticle(_anchor(article.code), heading or "", nodes))
+    return title or "", preamble, articles
+
+
+def _collect_blocks(
+    ctx: Context, problems: list[RenderProblem], where: Location, blocks: list[Block]
+) -> tuple[Node, ...]:
+    nodes: list[Node] = []
+    for b, block in enumerate(blocks):
+        built = _try(problems, (*where, b), partial(_block, ctx, block))
+        if isinstance(built, list):
+            nodes.extend(built)
+    return tuple(nodes)
 
 
 def _block(ctx: Context, block: Block) -> list[Node]:
@@ -250,7 +266,7 @@ def _list(ctx: Context, block: Block, reference: str) -> list[Node]:
     chosen = tuple(items[pick])
     if not chosen:
         return []
-    style: Literal["bullet", "decimal", "hangul"] = block.numbering if block.numbered else "bullet"
+    style: Literal["bullet", "decimal", "hangul", "circled"] = block.numbering if block.numbered else "bullet"
     return [ListBlock(chosen, style=style, start=start)]
 
 
@@ -271,10 +287,14 @@ def _h(inline: Inline) -> str:
     return "".join(out)
 
 
-def _html(title: str | None, articles: list[RenderedArticle], lang: Lang) -> str:
+def _html(title: str | None, preamble: tuple[Node, ...], articles: list[RenderedArticle], lang: Lang) -> str:
     out = [f'<div class="pb-policy" lang="{lang}">']
     if title is not None:
         out.append(f'<h1 class="pb-title">{escape(title)}</h1>')
+    if preamble:
+        out.append('<div class="pb-preamble">')
+        out.extend(_html_node(node, lang) for node in preamble)
+        out.append("</div>")
     for article in articles:
         out.append(f'<article class="pb-article" id="{escape(article.anchor)}">')
         out.append(f'<h2 class="pb-article-title">{escape(article.title)}</h2>')
@@ -357,6 +377,12 @@ _MD_SPECIAL = {
     ">": "&gt;",
 }
 _HANGUL = "가나다라마바사아자차카타파하"
+_CIRCLED_ONE = 0x2460  # ①; Unicode has circled numbers up to ⑳
+
+
+def circled(number: int) -> str:
+    """①, ②, … ⑳; past twenty, the number in parentheses, as Korean documents then write it."""
+    return chr(_CIRCLED_ONE + number - 1) if 1 <= number <= 20 else f"({number})"
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -379,8 +405,9 @@ def _m(inline: Inline, *, in_table: bool = False) -> str:
     return "".join(out)
 
 
-def _markdown(title: str | None, articles: list[RenderedArticle], lang: Lang) -> str:
+def _markdown(title: str | None, preamble: tuple[Node, ...], articles: list[RenderedArticle], lang: Lang) -> str:
     out = [f"# {_md_text(title)}"] if title is not None else []
+    out.extend(_md_node(node, lang) for node in preamble)
     for article in articles:
         out.append(f"## {_md_text(article.title)}")
         out.extend(_md_node(node, lang) for node in article.nodes)
@@ -405,6 +432,8 @@ def _md_marker(block: ListBlock, index: int, lang: Lang) -> str:
     if block.style == "hangul":
         letters = _LETTERS if lang == "en" else _HANGUL
         return f"- {letters[(number - 1) % len(letters)]}."
+    if block.style == "circled":
+        return f"- {circled(number)}"
     return "-"
 
 

@@ -198,7 +198,7 @@ def _items_cell(ctx: Context, purpose: Purpose) -> Cell:
 def retention_words(ctx: Context, purpose: Purpose) -> str:
     """A purpose's retention in words: ``컨설팅 종료 후 12 개월``, ``동의 철회 시 지체 없이 파기``."""
     retention = purpose.retention
-    period = retention.period.label(ctx.lang)
+    period = ctx.duration(retention.period)
     events = word(ctx, "or").join(ctx.t(event.label) for event in purpose.end_events)
     if retention.counted_from == "collection":
         text = word(ctx, "from_collection", period=period)
@@ -207,7 +207,7 @@ def retention_words(ctx: Context, purpose: Purpose) -> str:
     else:
         text = word(ctx, "after", events=events, period=period)
     if retention.max_lifetime is not None:
-        text += " " + word(ctx, "max_lifetime", period=retention.max_lifetime.label(ctx.lang))
+        text += " " + word(ctx, "max_lifetime", period=ctx.duration(retention.max_lifetime))
     return text
 
 
@@ -275,7 +275,7 @@ def _legal_retention_table(ctx: Context, options: TableOptions) -> list[Node]:
             law_cell = (
                 Cell(paras=(ctx.inline(rule.law),), rowspan=span) if offset == 0 else Cell(continued=True)
             )
-            period = _cell((rule.period.label(ctx.lang),), ctx.inline(rule.period_note, local=rule))
+            period = _cell((ctx.duration(rule.period),), ctx.inline(rule.period_note, local=rule))
             rows.append((law_cell, _cell(ctx.inline(rule.records, local=rule)), period))
         index += span
     whole = TableOptions(pick=slice(None), columns=options.columns, caption=options.caption)
@@ -285,7 +285,7 @@ def _legal_retention_table(ctx: Context, options: TableOptions) -> list[Node]:
 def _legal_retention_items(ctx: Context) -> list[ListItem]:
     items = []
     for rule in ctx.policy.legal_retention:
-        period = rule.period.label(ctx.lang)
+        period = ctx.duration(rule.period)
         note = f" {ctx.t(rule.period_note)}" if rule.period_note else ""
         text = plain(
             ctx.inline(rule.law), word(ctx, "sep"), ctx.inline(rule.records, local=rule), f" ({period}{note})"

@@ -124,7 +124,7 @@ class ListItem:
 @dataclass(frozen=True)
 class ListBlock:
     items: tuple[ListItem, ...]
-    style: Literal["bullet", "decimal", "hangul"] = "bullet"
+    style: Literal["bullet", "decimal", "hangul", "circled"] = "bullet"
     start: int = 1
 
 
@@ -189,7 +189,7 @@ class Context:
         if isinstance(value, Text):
             return self.inline_str(value.get(self.lang), depth=depth + 1)
         if isinstance(value, Period):
-            return (value.label(self.lang),)
+            return (self.duration(value),)
         if isinstance(value, dt.date):
             return (self.date(value),)
         if isinstance(value, bool):
@@ -234,6 +234,16 @@ class Context:
 
     def labels(self, kind: str, codes: list[str]) -> str:
         return ", ".join(self.label_of(kind, code) for code in codes)
+
+    def duration(self, period: Period) -> str:
+        """A duration as the document writes it (``document.durations``: ``6 개월`` or ``6개월``)."""
+        pattern = self.policy.document.durations.get(self.lang)
+        try:
+            return period.label(self.lang, pattern=pattern)
+        except (KeyError, IndexError, ValueError, AttributeError) as error:
+            raise RenderError(
+                f"document.durations {pattern!r} may use only {{n}} (the number) and {{unit}}: {error}"
+            ) from None
 
     def date(self, value: dt.date) -> str:
         pattern = self.policy.document.date_format.get(self.lang)
@@ -339,7 +349,7 @@ def plain(*spans: Span | Inline) -> Inline:
 # Prose
 
 _KINDS: tuple[tuple[re.Pattern[str], ParaKind], ...] = (
-    (re.compile(r"^\d+\.\s"), "n1"),
+    (re.compile(r"^(?:\d+\.\s|[\u2460-\u2473])"), "n1"),
     (re.compile(r"^(?:[가-힣]|[a-z])\.\s"), "n2"),
     (re.compile(r"^[-–•○◦]\s"), "n3"),
     (re.compile(r"^(?:※|\(주\s?\d|\(Note\s?\d|\*)"), "note"),

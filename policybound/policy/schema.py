@@ -310,8 +310,9 @@ class Block(Strict):
     bullets: str | None = Field(default=None, alias="list")
     heading: Text | None = None
     numbered: bool = False
-    numbering: Literal["decimal", "hangul"] = Field(
-        default="decimal", description="a numbered list's markers: 1. 2. 3. or 가. 나. 다. (a. b. c. in English)"
+    numbering: Literal["decimal", "hangul", "circled"] = Field(
+        default="decimal",
+        description="a numbered list's markers: 1. 2. 3., 가. 나. 다. (a. b. c. in English) or ① ② ③",
     )
     columns: list[Text] | None = Field(default=None, description="a table's column headings, if not the defaults")
 
@@ -331,6 +332,13 @@ class Document(Strict):
     date_format: Text = Field(
         default=Text(ko="{year}. {month}. {day}.", en="{month_name} {day}, {year}"),
         description="how dates print; fields: year, month, day (numbers, e.g. {month:02d}), month_name",
+    )
+    durations: Text = Field(
+        default=Text(ko="{n} {unit}", en="{n} {unit}"),
+        description="how each unit of a duration prints: {n} the number, {unit} its word; {n}{unit} gives 6개월",
+    )
+    preamble: list[Block] = Field(
+        default=[], description="blocks printed after the title and before the first article"
     )
     articles: list[Article]
 

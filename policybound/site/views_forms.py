@@ -163,7 +163,9 @@ def _done_context(policy: Policy, purpose: Purpose, receipt: DoneReceipt) -> dic
         {
             "purpose": policy.purpose(code),
             "given": given,
-            "retention": retention_text(policy.purpose(code), lang=lang),
+            "retention": retention_text(
+                policy.purpose(code), lang=lang, durations=policy.document.durations.get(lang)
+            ),
             "recipients": [p.recipient.get(lang) for p in provisions_allowed_by(policy, code)],
         }
         for code, given in receipt.consents.items()
@@ -173,7 +175,7 @@ def _done_context(policy: Policy, purpose: Purpose, receipt: DoneReceipt) -> dic
         "policy": policy,
         "purpose": purpose,
         "stored": stored,
-        "retention": retention_text(purpose, lang=lang),
+        "retention": retention_text(purpose, lang=lang, durations=policy.document.durations.get(lang)),
         "decisions": decisions,
         "awaiting_confirmation": receipt.awaiting_confirmation,
         "deadline": policy.rights.deadline_days,

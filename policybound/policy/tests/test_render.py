@@ -220,3 +220,49 @@ def test_it_lists_apart_the_purposes_processed_without_consent() -> None:
     assert "서비스 계약 및 이용" in table
     assert "필수 (계약의 체결·이행)" in table
     assert "데모 신청" not in table
+
+
+def test_a_preamble_prints_before_the_first_article() -> None:
+    data = example_data()
+    data["document"]["preamble"] = [
+        {"text": {"ko": "「개인정보 보호법」 제30조에 따라 {{ controller.name }}는 다음과 같이 정합니다.", "en": "Under Article 30."}}
+    ]
+    policy = policy_from(data)
+    html = policy_render(policy)
+    preamble = html.index('<div class="pb-preamble">')
+    assert preamble < html.index("<article ")
+    assert f"제30조에 따라 {policy.controller.name.ko}는" in html[preamble : html.index("<article ")]
+    markdown = policy_render(policy, fmt="md")
+    assert markdown.index("제30조에 따라") < markdown.index("\n## ")
+
+
+def test_a_preamble_placeholder_naming_nothing_is_a_problem_at_its_line() -> None:
+    data = example_data()
+    data["document"]["preamble"] = [{"text": {"ko": "{{ controller.nothing }}", "en": "x"}}]
+    [problem] = render_problems(policy_from(data))
+    assert problem.location[:3] == ("document", "preamble", 0)
+
+
+@pytest.mark.parametrize(("pattern", "words"), [("{n} {unit}", "1 년 6 개월"), ("{n}{unit}", "1년 6개월")])
+def test_durations_print_as_the_document_writes_them(pattern: str, words: str) -> None:
+    data = example_data()
+    data["document"]["durations"] = {"ko": pattern, "en": "{n} {unit}"}
+    data["legal_retention"][0]["period"] = "P1Y6M"
+    data["document"]["articles"][0]["blocks"][0]["text"]["ko"] = "보유 기간: {{ legal_retention.0.period }} 끝."
+    assert f"보유 기간: {words} 끝." in policy_render(policy_from(data))
+
+
+def test_a_duration_format_naming_another_field_is_a_problem() -> None:
+    data = example_data()
+    data["document"]["durations"] = {"ko": "{count}{unit}", "en": "{n} {unit}"}
+    data["document"]["articles"][0]["blocks"][0]["text"]["ko"] = "{{ legal_retention.0.period }}"
+    assert any("document.durations" in problem.message for problem in render_problems(policy_from(data)))
+
+
+def test_a_circled_list_prints_circled_numbers() -> None:
+    data = example_data()
+    article = data["document"]["articles"][-1]
+    article["blocks"].append({"list": "safeguards_administrative", "numbered": True, "numbering": "circled"})
+    policy = policy_from(data)
+    assert '<ol class="pb-list pb-circled">' in policy_render(policy)
+    assert "- ① " in policy_render(policy, fmt="md")
