@@ -22,6 +22,7 @@ from functools import partial
 from html import escape
 from typing import Literal, TypeVar
 
+from policybound.policy.render_layout import declared_columns, declared_table
 from policybound.policy.render_sections import RENDER_SECTIONS, Section, TableOptions, section_reference
 from policybound.policy.render_text import (
     Cell,
@@ -41,7 +42,7 @@ from policybound.policy.render_text import (
     paragraphs,
     texts_with_rows,
 )
-from policybound.policy.schema import Article, Block, Policy, Text
+from policybound.policy.schema import Article, Block, Column, Policy, Text
 
 __all__ = [
     "RENDER_SECTIONS",
@@ -137,7 +138,10 @@ def _document_texts(policy: Policy) -> Iterable[tuple[Location, Text]]:
                 if text is not None:
                     yield (*where, b, key), text
             for c, column in enumerate(block.columns or []):
-                yield (*where, b, "columns", c), column
+                if isinstance(column, Column):
+                    yield (*where, b, "columns", c, "heading"), column.heading
+                elif isinstance(column, Text):
+                    yield (*where, b, "columns", c), column
 
 
 def placeholder_paths_valid(policy: Policy) -> bool:
@@ -246,8 +250,18 @@ def _block(ctx: Context, block: Block) -> list[Node]:
     heading = ctx.inline(block.heading) if block.heading is not None else None
     if block.table:
         section, pick = section_reference(block.table, "table")
+        declared = declared_columns(block)
+        if declared is not None:
+            if section.rows is None:
+                raise RenderError(
+                    f"columns: {block.table!r} has no entries to lay out; give only new headings"
+                )
+            return declared_table(ctx, section.rows(ctx)[pick], block, declared, heading)
+        if block.layout != "rows" or block.header is not None:
+            raise RenderError("layout and header need columns with a heading and a cell each")
         assert section.table is not None
-        return section.table(ctx, TableOptions(pick=pick, columns=block.columns, caption=heading))
+        headings = [column for column in block.columns or () if isinstance(column, Text)] or None
+        return section.table(ctx, TableOptions(pick=pick, columns=headings, caption=heading))
     nodes: list[Node] = [Heading(heading)] if heading is not None else []
     if block.text is not None:
         nodes.extend(paragraphs(ctx, block.text))
@@ -335,8 +349,10 @@ def _html_table(table: Table) -> str:
     out = ['<div class="pb-table-wrap"><table class="pb-table">']
     if table.caption is not None:
         out.append(f"<caption>{_h(table.caption)}</caption>")
-    heads = "".join(f'<th scope="col">{_h(column)}</th>' for column in table.columns)
-    out.append(f"<thead><tr>{heads}</tr></thead><tbody>")
+    if table.columns:
+        heads = "".join(f'<th scope="col">{_h(column)}</th>' for column in table.columns)
+        out.append(f"<thead><tr>{heads}</tr></thead>")
+    out.append("<tbody>")
     for row in table.rows:
         cells = []
         for index, cell in enumerate(row):
@@ -454,8 +470,11 @@ def _md_cell(cell: Cell) -> str:
 
 def _md_table(table: Table) -> str:
     lines = [f"**{_m(table.caption)}**", ""] if table.caption is not None else []
-    lines.append("| " + " | ".join(_m(c, in_table=True) for c in table.columns) + " |")
-    lines.append("|" + "---|" * len(table.columns))
+    # Markdown has no table without a header row: a headerless (fields) table gets an empty one.
+    width = len(table.columns) or max((len(row) for row in table.rows), default=1)
+    heads = [_m(c, in_table=True) for c in table.columns] or [" "] * width
+    lines.append("| " + " | ".join(heads) + " |")
+    lines.append("|" + "---|" * width)
     for row in table.rows:
         lines.append("| " + " | ".join("" if cell.continued else _md_cell(cell) for cell in row) + " |")
     return "\n".join(lines)

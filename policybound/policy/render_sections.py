@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from policybound.policy.periods import Period
+from policybound.policy.render_layout import Row, RowSource
 from policybound.policy.render_text import (
     Cell,
     Context,
@@ -125,6 +126,8 @@ class Section:
     description: str
     table: TableBuilder | None = None
     items: ListBuilder | None = None
+    rows: RowSource | None = None  # the entries a table with declared columns lays out
+    words: tuple[str, ...] = ()  # the words computed for each row, besides its fields
 
     @property
     def forms(self) -> frozenset[str]:
@@ -216,13 +219,16 @@ def _retention_cell(ctx: Context, purpose: Purpose) -> Cell:
     return _cell((retention_words(ctx, purpose),), *described)
 
 
+_BASIS_WORD = {
+    LegalBasis.CONSENT: "consent",
+    LegalBasis.CONTRACT: "contract",
+    LegalBasis.LAW: "law_basis",
+    LegalBasis.LEGITIMATE_INTEREST: "legitimate_interest",
+}
+
+
 def _basis_words(ctx: Context, purpose: Purpose) -> str:
-    basis = {
-        LegalBasis.CONSENT: "consent",
-        LegalBasis.CONTRACT: "contract",
-        LegalBasis.LAW: "law_basis",
-        LegalBasis.LEGITIMATE_INTEREST: "legitimate_interest",
-    }[purpose.basis]
+    basis = _BASIS_WORD[purpose.basis]
     return f"{word(ctx, 'required' if purpose.required else 'optional')} ({word(ctx, basis)})"
 
 
@@ -575,36 +581,134 @@ def _cookie_texts(name: str) -> Callable[[Context], list[Text]]:
     return get
 
 
+# ---------------------------------------------------------------------------------------------------
+# Rows for tables whose columns the file declares (policybound.policy.render_layout)
+
+PURPOSE_WORDS = ("kind", "basis", "kind_and_basis", "purpose_and_description", "all_items", "retention_words")
+
+
+def _purpose_rows(keep: Callable[[Purpose], bool]) -> RowSource:
+    def rows(ctx: Context) -> list[Row]:
+        return [
+            Row(
+                p,
+                {
+                    "kind": (word(ctx, "required" if p.required else "optional"),),
+                    "basis": (word(ctx, _BASIS_WORD[p.basis]),),
+                    "kind_and_basis": (_basis_words(ctx, p),),
+                    "purpose_and_description": _purpose_cell(ctx, p).paras[0],
+                    "all_items": _items_cell(ctx, p).paras[0],
+                    "retention_words": (retention_words(ctx, p),),
+                },
+            )
+            for p in ctx.policy.purposes
+            if keep(p)
+        ]
+
+    return rows
+
+
+def _plain_rows(get: Callable[[Context], Iterable[BaseModel]]) -> RowSource:
+    return lambda ctx: [Row(entry) for entry in get(ctx)]
+
+
+def _sub_processor_rows(ctx: Context) -> list[Row]:
+    return [
+        Row(sub, {"processor": ctx.inline(parent.name)})
+        for parent in ctx.policy.processors
+        for sub in parent.sub_processors
+    ]
+
+
+def _third_party_rows(ctx: Context) -> list[Row]:
+    rows = []
+    for party in ctx.policy.third_parties:
+        if party.consent_purpose is not None:
+            basis = word(ctx, "separate_consent", label=ctx.label_of("purpose", party.consent_purpose))
+        else:
+            basis = word(ctx, "by_law")
+        rows.append(Row(party, {"basis": (basis,)}))
+    return rows
+
+
+def _destruction_rows(ctx: Context) -> list[Row]:
+    return [Row(m, {"medium": _medium_label(ctx, m)}) for m in ctx.policy.destruction.methods]
+
+
 RENDER_SECTIONS: Mapping[str, Section] = {
     "purposes": Section(
-        "every purpose: items, required or optional and basis, retention", table=_purposes_full
+        "every purpose: items, required or optional and basis, retention",
+        table=_purposes_full,
+        rows=_purpose_rows(lambda p: True),
+        words=PURPOSE_WORDS,
     ),
-    "purposes_required": Section("required purposes and their items", table=_purposes_table(True)),
-    "purposes_optional": Section("optional purposes and their items", table=_purposes_table(False)),
+    "purposes_required": Section(
+        "required purposes and their items",
+        table=_purposes_table(True),
+        rows=_purpose_rows(lambda p: p.required),
+        words=PURPOSE_WORDS,
+    ),
+    "purposes_optional": Section(
+        "optional purposes and their items",
+        table=_purposes_table(False),
+        rows=_purpose_rows(lambda p: not p.required),
+        words=PURPOSE_WORDS,
+    ),
     "purposes_without_consent": Section(
-        "purposes processed without consent and their legal basis", table=_purposes_without_consent
+        "purposes processed without consent and their legal basis",
+        table=_purposes_without_consent,
+        rows=_purpose_rows(lambda p: p.basis != LegalBasis.CONSENT),
+        words=PURPOSE_WORDS,
     ),
     "purposes_retention": Section(
-        "each purpose's retention period and the events it counts from", table=_purposes_retention
+        "each purpose's retention period and the events it counts from",
+        table=_purposes_retention,
+        rows=_purpose_rows(lambda p: True),
+        words=PURPOSE_WORDS,
     ),
     "legal_retention": Section(
-        "records kept because a law says so", table=_legal_retention_table, items=_legal_retention_items
+        "records kept because a law says so",
+        table=_legal_retention_table,
+        items=_legal_retention_items,
+        rows=_plain_rows(lambda c: c.policy.legal_retention),
     ),
     "collection_methods": Section("how personal information is collected", items=_collection_methods_items),
     "destruction_procedure": Section(
         "the destruction procedure", items=_text_list(lambda c: list(c.policy.destruction.procedure))
     ),
     "destruction_methods": Section(
-        "how each medium is destroyed", table=_destruction_methods_table, items=_destruction_methods_items
+        "how each medium is destroyed",
+        table=_destruction_methods_table,
+        items=_destruction_methods_items,
+        rows=_destruction_rows,
+        words=("medium",),
     ),
-    "third_parties": Section("provisions to third parties and their consents", table=_third_parties_table),
+    "third_parties": Section(
+        "provisions to third parties and their consents",
+        table=_third_parties_table,
+        rows=_third_party_rows,
+        words=("basis",),
+    ),
     "third_party_exceptions": Section(
         "when information is provided without consent",
         items=_text_list(lambda c: list(c.policy.third_party_exceptions)),
     ),
-    "processors": Section("processors, their tasks and items", table=_processors_table),
-    "sub_processors": Section("sub-processors and their processors", table=_sub_processors_table),
-    "transfers": Section("overseas transfers, one table each, with how to refuse", table=_transfers_table),
+    "processors": Section(
+        "processors, their tasks and items",
+        table=_processors_table,
+        rows=_plain_rows(lambda c: c.policy.processors),
+    ),
+    "sub_processors": Section(
+        "sub-processors and their processors",
+        table=_sub_processors_table,
+        rows=_sub_processor_rows,
+        words=("processor",),
+    ),
+    "transfers": Section(
+        "overseas transfers, one table each, with how to refuse",
+        table=_transfers_table,
+        rows=_plain_rows(lambda c: c.policy.transfers),
+    ),
     "rights_channels": Section(
         "where data subjects exercise their rights",
         items=_text_list(lambda c: list(c.policy.rights.channels)),
@@ -628,6 +732,11 @@ RENDER_SECTIONS: Mapping[str, Section] = {
     "access_requests": Section(
         "the department for access requests", table=_access_requests_table, items=_access_requests_items
     ),
-    "remedies": Section("bodies for remedies", table=_remedies_table, items=_remedies_items),
+    "remedies": Section(
+        "bodies for remedies",
+        table=_remedies_table,
+        items=_remedies_items,
+        rows=_plain_rows(lambda c: c.policy.contacts.remedies),
+    ),
     "dates": Section("announcement and effective dates", items=_dates_items),
 }

@@ -172,6 +172,14 @@ class Context:
         found, last = self._resolve(path, local)
         return self._format(found, last, path, depth)
 
+    def value_or_nothing(self, path: str, *, local: BaseModel | None = None) -> Inline:
+        """Like :meth:`value`, but a field left empty prints nothing (a table cell of an entry that
+        lacks it); a path naming no field is still an error."""
+        found, last = self._resolve(path, local)
+        if found is None or found == "" or found == []:
+            return ()
+        return self._format(found, last, path, 0)
+
     def _resolve(self, path: str, local: BaseModel | None) -> tuple[object, str]:
         if not _PATH.match(path):
             raise RenderError(f"{{{{ {path} }}}} is not a path such as {{{{ contacts.officer.phone }}}}")

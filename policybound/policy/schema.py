@@ -294,6 +294,18 @@ class Rights(Strict):
     deadline_days: int = Field(default=10, ge=1, le=30)
 
 
+class Column(Strict):
+    """One column of a table the file lays out itself: its heading and what fills each cell.
+
+    ``cell`` is a text whose placeholders name fields of the row (``{{ label }}``, ``{{ items }}``,
+    ``{{ timing }} {{ method }}``) or words the section computes for it (``{{ kind }}`` for 필수/선택);
+    a field the row leaves empty prints nothing. In a ``layout: fields`` table each column is a row.
+    """
+
+    heading: Text
+    cell: Text
+
+
 class Block(Strict):
     """One block of an article: prose, or a table or list generated from a section of the data.
 
@@ -314,7 +326,18 @@ class Block(Strict):
         default="decimal",
         description="a numbered list's markers: 1. 2. 3., 가. 나. 다. (a. b. c. in English) or ① ② ③",
     )
-    columns: list[Text] | None = Field(default=None, description="a table's column headings, if not the defaults")
+    columns: list[Column] | list[Text] | None = Field(
+        default=None,
+        description="a table's columns as heading + cell, or only new headings for the default columns",
+    )
+    layout: Literal["rows", "fields"] = Field(
+        default="rows",
+        description="declared columns as columns (one row per entry) or as fields (one table per entry, "
+        "a row per column: heading | value)",
+    )
+    header: list[Text] | None = Field(
+        default=None, description="a fields table's two headings (e.g. 구분 | 내용); none prints no header row"
+    )
 
 
 class Article(Strict):

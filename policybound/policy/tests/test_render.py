@@ -266,3 +266,97 @@ def test_a_circled_list_prints_circled_numbers() -> None:
     policy = policy_from(data)
     assert '<ol class="pb-list pb-circled">' in policy_render(policy)
     assert "- ① " in policy_render(policy, fmt="md")
+
+
+# --- tables whose columns the file declares -----------------------------------------------------------
+
+
+def _block_of(data: dict[str, Any], table: str) -> dict[str, Any]:
+    return next(
+        block for article in data["document"]["articles"] for block in article["blocks"] if block.get("table") == table
+    )
+
+
+def _same(words: str) -> dict[str, str]:
+    return {"ko": words, "en": words}
+
+
+def test_a_declared_purposes_table_prints_only_the_files_columns_and_words() -> None:
+    data = example_data()
+    _block_of(data, "purposes")["columns"] = [
+        {"heading": {"ko": "구분", "en": "Type"}, "cell": _same("{{ label }}")},
+        {"heading": {"ko": "처리 목적", "en": "Purpose"}, "cell": _same("{{ description }}")},
+        {"heading": {"ko": "필수/선택", "en": "Required"}, "cell": _same("{{ kind }}")},
+        {"heading": {"ko": "항목", "en": "Items"}, "cell": _same("{{ items }}")},
+    ]
+    policy = policy_from(data)
+    html = policy_render(policy)
+    table = html[html.index('id="article-purposes"') : html.index("</table>", html.index('id="article-purposes"'))]
+    first = policy.purposes[0]
+    assert '<th scope="col">구분</th><th scope="col">처리 목적</th><th scope="col">필수/선택</th>' in table
+    assert f'<th scope="row">{first.label.ko}</th><td>{first.description.ko}</td>' in table
+    assert "정보주체의 동의" not in table
+    assert "보유" not in table
+
+
+def test_a_declared_fields_table_joins_two_fields_in_one_cell_and_leaves_out_empty_ones() -> None:
+    data = example_data()
+    data["transfers"][0].pop("purpose")
+    block = _block_of(data, "transfers")
+    block["layout"] = "fields"
+    block["columns"] = [
+        {"heading": _same("이전받는 자"), "cell": _same("{{ recipient }} ({{ contact }})")},
+        {"heading": _same("이전 일시 및 방법"), "cell": _same("{{ timing }}, {{ method }}")},
+        {"heading": _same("이용 목적"), "cell": _same("{{ purpose }}")},
+    ]
+    html = policy_render(policy_from(data))
+    table = html[html.index('id="article-transfers"') : html.index("</table>", html.index('id="article-transfers"'))]
+    assert "<thead>" not in table
+    assert (
+        '<th scope="row">이전 일시 및 방법</th><td>기술 지원 문의를 접수할 때 네트워크로 전송, 암호화된 전용 API 전송</td>'
+        in table
+    )
+    assert '(<a href="mailto:privacy@nimbus-helpdesk.example">' in table
+    assert "이용 목적" not in table
+    assert table.count("<tr>") == 2
+
+
+def test_a_fields_table_may_have_its_own_header() -> None:
+    data = example_data()
+    block = _block_of(data, "transfers")
+    block.update(
+        layout="fields",
+        header=[_same("항목"), _same("상세")],
+        columns=[{"heading": _same("국가"), "cell": _same("{{ country }}")}],
+    )
+    markdown = policy_render(policy_from(data), fmt="md")
+    assert "| 항목 | 상세 |\n|---|---|\n| 국가 | 싱가포르 |" in markdown
+
+
+def test_a_declared_cell_naming_no_field_is_a_problem_at_its_block() -> None:
+    data = example_data()
+    _block_of(data, "processors")["columns"] = [{"heading": _same("수탁자"), "cell": _same("{{ nmae }}")}]
+    [problem] = render_problems(policy_from(data))
+    assert "nmae" in problem.message
+    assert problem.location[:2] == ("document", "articles")
+
+
+def test_a_section_without_entries_cannot_declare_cells() -> None:
+    data = example_data()
+    _block_of(data, "access_requests")["columns"] = [{"heading": _same("부서"), "cell": _same("{{ name }}")}]
+    assert any("no entries to lay out" in p.message for p in render_problems(policy_from(data)))
+
+
+def test_a_field_left_empty_leaves_no_dangling_separator() -> None:
+    data = example_data()
+    data["transfers"][0].pop("method")
+    data["transfers"][0].pop("contact")
+    block = _block_of(data, "transfers")
+    block["layout"] = "fields"
+    block["columns"] = [
+        {"heading": _same("이전받는 자"), "cell": _same("{{ recipient }} ({{ contact }})")},
+        {"heading": _same("이전 일시 및 방법"), "cell": _same("{{ timing }}, {{ method }}")},
+    ]
+    html = policy_render(policy_from(data))
+    assert "<td>기술 지원 문의를 접수할 때 네트워크로 전송</td>" in html
+    assert "<td>Nimbus Helpdesk Pte. Ltd.</td>" in html
