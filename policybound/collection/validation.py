@@ -44,7 +44,9 @@ DEFAULT_MAX_LENGTH: dict[ItemKind, int] = {
     ItemKind.ADDRESS: 200,
     ItemKind.OTHER: 200,
     ItemKind.CHOICES: 1000,
+    ItemKind.CHOICE: 64,
 }
+CHOICE_KINDS = frozenset({ItemKind.CHOICES, ItemKind.CHOICE})
 MULTILINE = frozenset({ItemKind.FREE_TEXT, ItemKind.ADDRESS})
 SCANNED = frozenset(
     {ItemKind.NAME, ItemKind.ORGANIZATION, ItemKind.SHORT_TEXT, ItemKind.FREE_TEXT, ItemKind.ADDRESS, ItemKind.OTHER}
@@ -145,6 +147,8 @@ def _choices(raw: object, item: Item) -> tuple[str | None, str | None]:
         return None, _("Choose only from the listed options.")
     if not chosen:
         return None, None
+    if item.kind is ItemKind.CHOICE and len(chosen) > 1:
+        return None, _("%(field)s takes one answer; choose one of the options.") % {"field": _label(item)}
     return ",".join(chosen), None
 
 
@@ -161,7 +165,7 @@ def field_clean(item: Item, raw: object) -> tuple[str | None, list[str]]:
     """One field's normalised value (``None`` if left empty) and its errors; the value never in them."""
     if _is_blank(raw):
         return None, []
-    if item.kind is ItemKind.CHOICES:
+    if item.kind in CHOICE_KINDS:
         value, error = _choices(raw, item)
         return value, [error] if error else []
     if not isinstance(raw, str):

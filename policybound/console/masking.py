@@ -92,7 +92,7 @@ def mask(kind: ItemKind | str, value: str) -> str:
         return mask_email(value)
     if kind in (ItemKind.FREE_TEXT, ItemKind.OTHER):
         return mask_free_text(value)
-    if kind is ItemKind.CHOICES:
+    if kind in (ItemKind.CHOICES, ItemKind.CHOICE):
         return value
     return mask_name(value)
 

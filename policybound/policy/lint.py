@@ -220,6 +220,20 @@ def _check_purposes(policy: Policy, report: _Report) -> None:
             )
 
 
+def _check_choices(policy: Policy, report: _Report) -> None:
+    """A question answered by choosing needs something to choose from: two options at least."""
+    for i, item in enumerate(policy.items):
+        if item.kind in (ItemKind.CHOICES, ItemKind.CHOICE) and len(item.choices) < 2:
+            report.error(
+                ("items", i, "kind"),
+                f"item {item.code!r}: a {item.kind.value} item needs at least two choices: under it",
+            )
+        elif item.kind not in (ItemKind.CHOICES, ItemKind.CHOICE) and item.choices:
+            report.error(
+                ("items", i, "choices"), f"item {item.code!r}: only a choices or choice item has choices:"
+            )
+
+
 def _check_free_text(policy: Policy, report: _Report) -> None:
     kinds = {item.code: item.kind for item in policy.items}
     for i, purpose in enumerate(policy.purposes):
@@ -449,6 +463,7 @@ _CHECKS = (
     _check_other_references,
     _check_consent_purposes,
     _check_purposes,
+    _check_choices,
     _check_free_text,
     _check_forms_disclosed,
     _check_transfers,

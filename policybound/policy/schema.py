@@ -49,7 +49,8 @@ class ItemKind(StrEnum):
     ORGANIZATION = "organization"  # a company name: creates or links an Organization record
     SHORT_TEXT = "short_text"  # a position, a department
     FREE_TEXT = "free_text"  # a question: scanned for resident numbers and card numbers
-    CHOICES = "choices"  # one or more of ``choices`` (areas of interest)
+    CHOICES = "choices"  # one or more of ``choices`` (areas of interest): checkboxes
+    CHOICE = "choice"  # exactly one of ``choices`` (a question with one answer): radio buttons
     ADDRESS = "address"
     OTHER = "other"  # collected by other laws or channels; never on a web form
 

@@ -36,7 +36,8 @@ CONTROLS = frozenset({"csrfmiddlewaretoken", HONEYPOT, NOTICE_DIGEST})
 
 @dataclass(frozen=True)
 class Widget:
-    """The HTML control of an item kind: ``element`` is ``input``, ``textarea`` or ``checkboxes``."""
+    """The HTML control of an item kind: ``element`` is ``input``, ``textarea``, ``checkboxes`` or
+    ``radios`` (one answer of several)."""
 
     element: str
     type: str = "text"
@@ -54,6 +55,7 @@ WIDGETS: dict[ItemKind, Widget] = {
     ItemKind.FREE_TEXT: Widget("textarea"),
     ItemKind.ADDRESS: Widget("textarea", autocomplete="street-address"),
     ItemKind.CHOICES: Widget("checkboxes"),
+    ItemKind.CHOICE: Widget("radios"),
 }
 
 
@@ -199,7 +201,7 @@ def _field(item: Item, required: bool, *, lang: str, data: QueryDict | None, err
         required=required,
         widget=widget,
         max_length=item.max_length or DEFAULT_MAX_LENGTH[item.kind],
-        value=value if widget.element != "checkboxes" else "",
+        value=value if widget.element not in ("checkboxes", "radios") else "",
         options=options,
         errors=errors,
     )
