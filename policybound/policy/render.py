@@ -49,6 +49,7 @@ __all__ = [
     "RenderError",
     "RenderProblem",
     "Section",
+    "article_anchor",
     "placeholder_paths_valid",
     "policy_render",
     "policy_render_toc",
@@ -96,7 +97,7 @@ def policy_render_toc(policy: Policy, *, lang: str = "ko") -> list[tuple[str, st
     """``(anchor, "제 1 조 총칙")`` for each article, for a table of contents linking to the HTML."""
     ctx = Context(policy, _language(lang))
     return [
-        (_anchor(article.code), _article_title(ctx, n, article.title)) for n, article in _numbered(policy)
+        (article_anchor(article.code), _article_title(ctx, n, article.title)) for n, article in _numbered(policy)
     ]
 
 
@@ -159,7 +160,8 @@ def _language(lang: str) -> Lang:
     return lang
 
 
-def _anchor(code: str) -> str:
+def article_anchor(code: str) -> str:
+    """An article's id on the page: ``article-<code>`` with dashes (``#article-provision``)."""
     return "article-" + code.replace("_", "-")
 
 
@@ -224,7 +226,7 @@ def _collect_document(ctx: Context, problems: list[RenderProblem]) -> Built:
             problems, (*where, "title", ctx.lang), partial(_article_title, ctx, a + 1, article.title)
         )
         nodes = _collect_blocks(ctx, problems, (*where, "blocks"), article.blocks)
-        articles.append(RenderedArticle(_anchor(article.code), heading or "", nodes))
+        articles.append(RenderedArticle(article_anchor(article.code), heading or "", nodes))
     return title or "", preamble, articles
 
 

@@ -23,6 +23,7 @@ from policybound.policy.selectors import (
     policy_version_upcoming,
     policy_versions_announced,
 )
+from policybound.policy.summary import policy_summary
 from policybound.site.templatetags.site_tags import current_lang
 
 
@@ -47,6 +48,7 @@ def _version_context(version: PolicyVersion) -> dict[str, Any]:
         # The renderer escapes every character of policy text; the only markup is its own.
         "document": mark_safe(policy_render(policy, lang=lang, fmt="html", with_title=False)),
         "toc": policy_render_toc(policy, lang=lang),
+        "summary": policy_summary(policy, lang=lang),
     }
 
 

@@ -15,6 +15,7 @@ from django.core.management.base import CommandError
 
 from policybound.core.commands import Arg, Options, Verb, VerbCommand, operator_actor
 from policybound.lib import clock
+from policybound.policy.assessment import CRITERIA, policy_assess
 from policybound.policy.lint import policy_errors, policy_lint
 from policybound.policy.loader import PolicyInvalid, Problem, policy_load
 from policybound.policy.models import PolicyVersion, text_sha256
@@ -45,7 +46,16 @@ class Command(VerbCommand):
 
     list_verbs_in_errors = True
     verbs = {
-        "check": Verb("_check", "validate a policy file; exit 1 on any error", Arg("file", type=Path)),
+        "check": Verb(
+            "_check",
+            "validate a policy file; exit 1 on any error",
+            Arg("file", type=Path),
+            Arg(
+                "--report",
+                action="store_true",
+                help="also print a self-assessment on the PIPC's yardstick (적정성, 가독성, 접근성)",
+            ),
+        ),
         "render": Verb(
             "_render",
             "print a policy file, or the version in force",
@@ -78,11 +88,26 @@ class Command(VerbCommand):
             problems = policy_lint(policy_load(path))
         except PolicyInvalid as invalid:
             raise self._fail(str(path), invalid.problems, "the policy is invalid") from None
+        if options["report"]:
+            self._assessment(path)
         if policy_errors(problems):
             raise self._fail(str(path), problems, "the policy is invalid")
         self._report(str(path), problems)
         warnings = f" ({len(problems)} warning(s))" if problems else ""
         self.stdout.write(f"{path}: valid{warnings}")
+
+    def _assessment(self, path: Path) -> None:
+        """The PIPC-style self-assessment: each criterion, each requirement met or not, with lines."""
+        from policybound.site.reachability import pages_assess
+
+        loaded = policy_load(path)
+        findings = [*policy_assess(loaded), *pages_assess(loaded)]
+        for criterion, title in CRITERIA.items():
+            mine = [finding for finding in findings if finding.criterion == criterion]
+            failed = sum(not finding.ok for finding in mine)
+            self.stdout.write(f"{title}: {len(mine) - failed} of {len(mine)} met")
+            for finding in mine:
+                self.stdout.write(finding.format(str(path)))
 
     def _render(self, options: Options) -> None:
         path: Path | None = options["file"]
