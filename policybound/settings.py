@@ -191,6 +191,9 @@ POLICYBOUND_FORM_RATE_WINDOW_SECONDS = envint("FORM_RATE_WINDOW_SECONDS", 600, m
 POLICYBOUND_PHONE_REGION = envstr("PHONE_REGION", "KR")
 POLICYBOUND_DOUBLE_OPT_IN_PURPOSES = envlist("DOUBLE_OPT_IN_PURPOSES", ["newsletter"])
 POLICYBOUND_CONFIRM_LINK_DAYS = envint("CONFIRM_LINK_DAYS", 7, minimum=1)
+# A revised policy's change notice shows on every public page from its announcement until this many
+# days after it takes effect (PIPA 30②: changes are published so that people can see them).
+POLICYBOUND_CHANGE_NOTICE_DAYS = envint("CHANGE_NOTICE_DAYS", 30, minimum=0)
 POLICYBOUND_ACCESS_LOG_RETENTION_DAYS = envint("ACCESS_LOG_RETENTION_DAYS", 730, minimum=365)
 POLICYBOUND_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
 # Staff console: the permission-change log (3 years at least) and the monthly access-log review.

@@ -78,3 +78,28 @@ def policy_version_find(*, ref: str, as_of: dt.datetime | dt.date | None = None)
         return None
     matches = list(versions.filter(sha256__startswith=ref)[:2])
     return matches[0] if len(matches) == 1 else None
+
+
+def policy_change_noticed(
+    *, days_after: int, as_of: dt.datetime | dt.date | None = None
+) -> tuple[PolicyVersion, PolicyVersion] | None:
+    """The revision whose change notice the public pages show on ``as_of``, with the version it replaces.
+
+    A revision is noticed from its announcement date until ``days_after`` days after it takes effect
+    (``POLICYBOUND_CHANGE_NOTICE_DAYS``). The first version ever published replaces nothing and has no
+    change notice. Of two revisions in that window, the later one is noticed.
+    """
+    day = _day(as_of)
+    revision = (
+        PolicyVersion.objects.filter(announced__lte=day, effective__gte=day - dt.timedelta(days=days_after))
+        .order_by("-effective", "-published_at", "-id")
+        .first()
+    )
+    if revision is None:
+        return None
+    previous = (
+        PolicyVersion.objects.filter(effective__lt=revision.effective)
+        .order_by("-effective", "-published_at", "-id")
+        .first()
+    )
+    return None if previous is None else (revision, previous)

@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
 from policybound.lib import clock
+from policybound.policy.diff import AREAS, area_words, kind_words, needs_consent, policy_diff
 from policybound.policy.models import PolicyVersion
 from policybound.policy.render import policy_render, policy_render_toc
 from policybound.policy.selectors import (
@@ -88,3 +89,36 @@ def privacy_version(request: HttpRequest, ref: str) -> HttpResponse:
         current=in_force,
     )
     return render(request, "site/privacy.html", context)
+
+
+def privacy_diff(request: HttpRequest, old: str, new: str) -> HttpResponse:
+    """What changed from one announced version to another, area by area, in the visitor's language."""
+    before, after = policy_version_find(ref=old), policy_version_find(ref=new)
+    if before is None or after is None:
+        raise Http404("no such version of the privacy policy")
+    lang = current_lang()
+    changes = policy_diff(before.policy, after.policy)
+    areas = [
+        {
+            "title": area_words(area, lang),
+            "changes": [
+                {
+                    "kind": kind_words(change.kind, lang),
+                    "kind_code": change.kind,
+                    "subject": change.subject.get(lang),
+                    "details": [detail.get(lang) for detail in change.details],
+                    "needs_consent": change.needs_consent,
+                }
+                for change in changes
+                if change.area == area
+            ],
+        }
+        for area in AREAS
+    ]
+    context = {
+        "before": before,
+        "after": after,
+        "areas": [area for area in areas if area["changes"]],
+        "consent_count": len(needs_consent(changes)),
+    }
+    return render(request, "site/privacy_diff.html", context)

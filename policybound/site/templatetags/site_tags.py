@@ -10,12 +10,14 @@ import datetime as dt
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.utils.translation import get_language
 
+from policybound.lib import clock
 from policybound.policy.render import policy_title as render_policy_title
 from policybound.policy.render_text import Context
 from policybound.policy.schema import Policy, Text
-from policybound.policy.selectors import policy_in_force
+from policybound.policy.selectors import policy_change_noticed, policy_in_force
 
 register = template.Library()
 
@@ -71,3 +73,21 @@ def site_policy(context: template.Context) -> Policy | None:
     if request is not None:
         request._site_policy = policy
     return policy
+
+
+@register.simple_tag(takes_context=True)
+def site_change_notice(context: template.Context) -> dict[str, Any] | None:
+    """The change notice every public page shows while a revision is announced or newly in force:
+    ``{"revision", "previous", "upcoming"}`` (``{% site_change_notice as change %}``)."""
+    request: Any = context.get("request")
+    if request is not None and hasattr(request, "_site_change_notice"):
+        cached: dict[str, Any] | None = request._site_change_notice
+        return cached
+    found = policy_change_noticed(days_after=settings.POLICYBOUND_CHANGE_NOTICE_DAYS)
+    notice = None
+    if found is not None:
+        revision, previous = found
+        notice = {"revision": revision, "previous": previous, "upcoming": revision.effective > clock.today()}
+    if request is not None:
+        request._site_change_notice = notice
+    return notice

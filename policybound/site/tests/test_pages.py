@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -258,3 +259,63 @@ def test_a_title_placeholder_resolves_in_the_api_and_the_cli(client: Client, pla
     assert "주식회사 한빛랩스 개인정보 처리방침" in out.getvalue()
     assert "{{" not in out.getvalue()
     assert placeholder_title.title == "주식회사 한빛랩스 개인정보 처리방침"
+
+
+# --- change notice and /privacy/versions/<a>...<b>/ --------------------------------------------------
+
+
+def longer_demo(d: Data) -> None:
+    d["purposes"][0]["retention"]["period"] = "P12M"
+
+
+@pytest.fixture
+def revised() -> list[PolicyVersion]:
+    """The policy in force since 2024-03-08 and a revision announced 2024-05-25, in force from 2024-06-08."""
+    first = publish(policy_yaml(), D(2024, 3, 1), D(2024, 3, 8))
+    text = policy_yaml(longer_demo).replace("2024-03-01", "2024-05-25").replace("2024-03-08", "2024-06-08")
+    return [first, publish(text, D(2024, 5, 25), D(2024, 6, 8))]
+
+
+def test_every_page_announces_a_revision_with_a_link_to_what_changed(
+    client: Client, revised: list[PolicyVersion]
+) -> None:
+    old, new = revised
+    link = f'href="/privacy/versions/{old.short_sha}...{new.short_sha}/"'
+    for url in ("/", "/privacy/", "/privacy/versions/", "/forms/demo/"):
+        page = client.get(url).content.decode()
+        assert "개인정보처리방침이 개정되어 2024. 6. 8.부터 시행됩니다." in page, url
+        assert link in page
+
+
+def test_the_notice_stays_until_the_set_days_after_the_revision_takes_effect(
+    client: Client, revised: list[PolicyVersion], settings: Any
+) -> None:
+    settings.POLICYBOUND_CHANGE_NOTICE_DAYS = 30
+    with clock.frozen(dt.datetime(2024, 7, 8, 3, tzinfo=dt.UTC)):
+        assert "2024. 6. 8.부터 시행되고 있습니다." in client.get("/").content.decode()
+    with clock.frozen(dt.datetime(2024, 7, 9, 3, tzinfo=dt.UTC)):
+        assert 'class="change-notice"' not in client.get("/").content.decode()
+
+
+def test_the_first_version_has_no_change_notice(client: Client) -> None:
+    text = policy_yaml().replace("2024-03-01", "2024-05-25").replace("2024-03-08", "2024-05-28")
+    publish(text, D(2024, 5, 25), D(2024, 5, 28))
+    assert client.get("/privacy/").status_code == 200  # in force, and alone
+    assert 'class="change-notice"' not in client.get("/").content.decode()
+
+
+def test_the_change_page_names_the_change_and_the_consent_it_needs(
+    client: Client, revised: list[PolicyVersion]
+) -> None:
+    old, new = revised
+    page = client.get(f"/privacy/versions/{old.short_sha}...{new.short_sha}/").content.decode()
+    assert "<h2>처리 목적과 보유 기간</h2>" in page
+    assert "보유 기간: 데모 종료 후 6 개월 → 데모 종료 후 12 개월" in page
+    assert "새 동의가 필요한 변경이 1건 있습니다." in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(f"/privacy/versions/{old.short_sha}...{new.short_sha}/").content.decode()
+    assert "retention: 6 months after the demo held → 12 months after the demo held" in english
+
+
+def test_the_change_page_is_404_for_an_unknown_version(client: Client, revised: list[PolicyVersion]) -> None:
+    assert client.get(f"/privacy/versions/{revised[0].short_sha}...abcdef1234/").status_code == 404

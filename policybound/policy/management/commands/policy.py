@@ -1,4 +1,4 @@
-"""``policybound policy check|render|publish|versions``: the policy file from the shell.
+"""``policybound policy check|render|publish|versions|diff``: the policy file from the shell.
 
 ``check`` is the compiler: every problem as ``FILE:LINE: message``, exit status 1 on any error (warnings
 alone exit 0). ``publish`` runs the same checks and stores nothing when they fail. The handlers only
@@ -16,12 +16,15 @@ from django.core.management.base import CommandError
 from policybound.core.commands import Arg, Options, Verb, VerbCommand, operator_actor
 from policybound.lib import clock
 from policybound.policy.assessment import CRITERIA, policy_assess
+from policybound.policy.diff import needs_consent, policy_diff
 from policybound.policy.lint import policy_errors, policy_lint
 from policybound.policy.loader import PolicyInvalid, Problem, policy_load
 from policybound.policy.models import PolicyVersion, text_sha256
 from policybound.policy.render import RenderError, policy_render, policy_title
+from policybound.policy.schema import Policy
 from policybound.policy.selectors import (
     policy_version_by_sha256,
+    policy_version_find,
     policy_version_in_force,
     policy_versions,
 )
@@ -71,6 +74,13 @@ class Command(VerbCommand):
             Arg("--effective", type=_date, help="시행일자 (must equal the file's effective:)"),
         ),
         "versions": Verb("_versions", "list the published versions"),
+        "diff": Verb(
+            "_diff",
+            "what changed between two versions (ids, sha256 prefixes or files), and what needs new consent",
+            Arg("old", help="the earlier version: an id, a sha256 prefix or a policy file"),
+            Arg("new", help="the later version: an id, a sha256 prefix or a policy file"),
+            Arg("--lang", choices=("ko", "en"), default="ko"),
+        ),
     }
 
     def _report(self, filename: str, problems: list[Problem]) -> None:
@@ -154,6 +164,34 @@ class Command(VerbCommand):
             f"Published version {version.pk} ({version.short_sha}): announced {version.announced}, "
             f"effective {version.effective}"
         )
+
+    def _diff(self, options: Options) -> None:
+        old, new = self._policy_at(options["old"]), self._policy_at(options["new"])
+        changes = policy_diff(old, new)
+        lang = options["lang"]
+        if not changes:
+            self.stdout.write("No changes." if lang == "en" else "변경 사항이 없습니다.")
+            return
+        for change in changes:
+            self.stdout.write(change.format(lang))
+        consent = len(needs_consent(changes))
+        if consent:
+            self.stdout.write(
+                f"{consent} change(s) need new consent." if lang == "en" else f"새 동의가 필요한 변경 {consent}건"
+            )
+
+    def _policy_at(self, ref: str) -> Policy:
+        """A policy named on the command line: a file if one exists at that path, else a version."""
+        path = Path(ref)
+        if path.is_file():
+            try:
+                return policy_load(path).policy
+            except PolicyInvalid as invalid:
+                raise self._fail(ref, invalid.problems, "cannot compare it") from None
+        version = policy_version_find(ref=ref, as_of=dt.date.max)
+        if version is None:
+            raise CommandError(f"{ref}: no such file and no published version with that id or sha256 prefix")
+        return version.policy
 
     def _versions(self, options: Options) -> None:
         versions = list(policy_versions())
