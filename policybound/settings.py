@@ -8,6 +8,7 @@ Every variable is listed in the README.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -200,6 +201,16 @@ POLICYBOUND_REVIEW_MAX_REVEALS_PER_DAY = envint("REVIEW_MAX_REVEALS_PER_DAY", 30
 POLICYBOUND_REVIEW_MAX_DOWNLOADED_ROWS_PER_DAY = envint("REVIEW_MAX_DOWNLOADED_ROWS_PER_DAY", 500, minimum=1)
 POLICYBOUND_REVIEW_WORKING_HOURS = envstr("REVIEW_WORKING_HOURS", "08:00-20:00")
 POLICYBOUND_REVIEW_WORKING_DAYS = envstr("REVIEW_WORKING_DAYS", "mon,tue,wed,thu,fri")
+
+# The worker: the daily sweep's local time, how late it may finish before health reports it, and how
+# long a worker may stay silent (it beats about every 30 s) before it counts as gone.
+POLICYBOUND_SWEEP_TIME = envstr("SWEEP_TIME", "03:00")
+try:
+    dt.time.fromisoformat(POLICYBOUND_SWEEP_TIME.strip())
+except ValueError:
+    raise ImproperlyConfigured(f"POLICYBOUND_SWEEP_TIME must be a time of day such as 03:00, not {POLICYBOUND_SWEEP_TIME!r}") from None
+POLICYBOUND_SWEEP_GRACE_MINUTES = envint("SWEEP_GRACE_MINUTES", 120, minimum=1)
+POLICYBOUND_WORKER_STALE_SECONDS = envint("WORKER_STALE_SECONDS", 300, minimum=60)
 
 # The database cache is shared by every web process, so the forms' per-IP rate limit holds across
 # gunicorn workers and hosts (a per-process cache would multiply it); `policybound migrate` creates it.
