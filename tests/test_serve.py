@@ -32,10 +32,11 @@ def embedded_env(data_dir: Path) -> dict[str, str]:
     return env
 
 
-def policybound(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+def policybound(*args: str, data_dir: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "policybound.cli", *args],
-        cwd=REPO, env=embedded_env(data_dir), capture_output=True, text=True, timeout=120, check=False,
+        cwd=REPO, env={**embedded_env(data_dir), **(env or {})}, capture_output=True, text=True, timeout=120,
+        check=False,
     )
 
 
