@@ -27,7 +27,9 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def embedded_env(data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("POLICYBOUND_") and k != "DJANGO_SETTINGS_MODULE"}
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE is theirs, not an operator's (check --deploy refuses it).
+    skipped = ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POLICYBOUND_") and k not in skipped}
     env["POLICYBOUND_DATA_DIR"] = str(data_dir)
     return env
 
@@ -126,6 +128,15 @@ def test_serve_serves_the_forms_and_static_files(server: str) -> None:
     assert 'name="csrfmiddlewaretoken"' in form
     css = urllib.request.urlopen(server + "/static/site/site.css", timeout=10)
     assert css.status == 200
+
+
+def test_serve_serves_the_api_docs_from_its_own_static_files(server: str) -> None:
+    docs = urllib.request.urlopen(server + "/api/v1/docs", timeout=10)
+    assert "default-src 'self'" in docs.headers["Content-Security-Policy"]
+    scripts = re.findall(r'<script src="([^"]+)"', docs.read().decode())
+    assert scripts and all(src.startswith("/static/ninja/") for src in scripts)
+    for src in scripts:
+        assert urllib.request.urlopen(server + src, timeout=10).status == 200
 
 
 def worker_pids(log: Path) -> list[int]:
