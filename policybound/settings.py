@@ -8,10 +8,12 @@ Every variable is listed in the README.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +43,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "csp",
+    "ninja",  # its static swagger-ui, so /api/v1/docs loads nothing from a CDN
     "policybound.core",
     "policybound.policy",
     "policybound.vault",
@@ -57,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # every response, static files too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -141,12 +146,42 @@ SESSION_COOKIE_AGE = envint("STAFF_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SECURE_COOKIES = envbool("SECURE_COOKIES", False)
-SESSION_COOKIE_SECURE = SECURE_COOKIES
-CSRF_COOKIE_SECURE = SECURE_COOKIES
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+
+# TLS declared (POLICYBOUND_HTTPS=true, the site is reached over https://, usually through a proxy that
+# terminates TLS): HSTS, cookies only over TLS, plain http redirected. gunicorn takes the scheme from the
+# proxy's X-Forwarded-Proto when the proxy connects from FORWARDED_ALLOW_IPS (gunicorn's, default
+# 127.0.0.1), so Django needs no proxy header of its own. The health check stays reachable over plain
+# http for a load balancer on the inside.
+HTTPS = envbool("HTTPS", False)
+SECURE_COOKIES = envbool("SECURE_COOKIES", HTTPS)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^api/v1/health$"]
+SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 31_536_000, minimum=0) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", True)
+
+# Content-Security-Policy on every response (django-csp): this origin's own files only, no inline
+# script or style (templates carry none; a test scans them), no framing, forms post only here.
+# /api/v1/docs is ninja's swagger-ui from our static files; its icons are data: images in its CSS.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]
@@ -203,6 +238,16 @@ POLICYBOUND_REVIEW_MAX_REVEALS_PER_DAY = envint("REVIEW_MAX_REVEALS_PER_DAY", 30
 POLICYBOUND_REVIEW_MAX_DOWNLOADED_ROWS_PER_DAY = envint("REVIEW_MAX_DOWNLOADED_ROWS_PER_DAY", 500, minimum=1)
 POLICYBOUND_REVIEW_WORKING_HOURS = envstr("REVIEW_WORKING_HOURS", "08:00-20:00")
 POLICYBOUND_REVIEW_WORKING_DAYS = envstr("REVIEW_WORKING_DAYS", "mon,tue,wed,thu,fri")
+
+# The worker: the daily sweep's local time, how late it may finish before health reports it, and how
+# long a worker may stay silent (it beats about every 30 s) before it counts as gone.
+POLICYBOUND_SWEEP_TIME = envstr("SWEEP_TIME", "03:00")
+try:
+    dt.time.fromisoformat(POLICYBOUND_SWEEP_TIME.strip())
+except ValueError:
+    raise ImproperlyConfigured(f"POLICYBOUND_SWEEP_TIME must be a time of day such as 03:00, not {POLICYBOUND_SWEEP_TIME!r}") from None
+POLICYBOUND_SWEEP_GRACE_MINUTES = envint("SWEEP_GRACE_MINUTES", 120, minimum=1)
+POLICYBOUND_WORKER_STALE_SECONDS = envint("WORKER_STALE_SECONDS", 300, minimum=60)
 
 # The database cache is shared by every web process, so the forms' per-IP rate limit holds across
 # gunicorn workers and hosts (a per-process cache would multiply it); `policybound migrate` creates it.

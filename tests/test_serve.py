@@ -6,15 +6,19 @@ rest of the suite uses, and stop them at the end.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import signal
 import socket
 import sqlite3
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -23,15 +27,18 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def embedded_env(data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("POLICYBOUND_") and k != "DJANGO_SETTINGS_MODULE"}
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE is theirs, not an operator's (check --deploy refuses it).
+    skipped = ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POLICYBOUND_") and k not in skipped}
     env["POLICYBOUND_DATA_DIR"] = str(data_dir)
     return env
 
 
-def policybound(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+def policybound(*args: str, data_dir: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "policybound.cli", *args],
-        cwd=REPO, env=embedded_env(data_dir), capture_output=True, text=True, timeout=120, check=False,
+        cwd=REPO, env={**embedded_env(data_dir), **(env or {})}, capture_output=True, text=True, timeout=120,
+        check=False,
     )
 
 
@@ -56,32 +63,56 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def wait_for(condition: Callable[[], bool], *, seconds: float, what: str, log: Path) -> None:
+    """Poll until ``condition()``, failing after ``seconds`` with the server's log (a bound, not a timing)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.3)  # waiting for processes to start, not timing anything
+    pytest.fail(f"{what} within {seconds:.0f} seconds; log:\n{log.read_text()[-3000:]}")
+
+
+@dataclass
+class Served:
+    base: str
+    log: Path
+    process: subprocess.Popen[bytes]
+
+
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
+def served(tmp_path: Path) -> Iterator[Served]:
+    """``policybound serve`` on a free port, its output (gunicorn's and the worker's) in a file."""
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "policybound.cli", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-        cwd=REPO, env=embedded_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    data_dir, log = tmp_path / "data", tmp_path / "serve.log"
+    data_dir.mkdir()
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "policybound.cli", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+            cwd=REPO, env=embedded_env(data_dir), stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
+        )
     base = f"http://127.0.0.1:{port}"
+
+    def answers() -> bool:
+        if process.poll() is not None:
+            pytest.fail(f"serve exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            urllib.request.urlopen(base + "/privacy/", timeout=2)
+        except OSError:
+            return False
+        return True
+
     try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                output = process.stdout.read().decode() if process.stdout else ""
-                pytest.fail(f"serve exited with {process.returncode}:\n{output[-3000:]}")
-            try:
-                urllib.request.urlopen(base + "/privacy/", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.3)  # waiting for a server to start, not timing anything
-        else:
-            pytest.fail("serve did not answer within 90 seconds")
-        yield base
+        wait_for(answers, seconds=90, what="serve did not answer", log=log)
+        yield Served(base, log, process)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
+
+
+@pytest.fixture
+def server(served: Served) -> str:
+    return served.base
 
 
 def test_serve_publishes_the_bundled_policy_and_serves_it_in_both_languages(server: str) -> None:
@@ -97,3 +128,52 @@ def test_serve_serves_the_forms_and_static_files(server: str) -> None:
     assert 'name="csrfmiddlewaretoken"' in form
     css = urllib.request.urlopen(server + "/static/site/site.css", timeout=10)
     assert css.status == 200
+
+
+def test_serve_serves_the_api_docs_from_its_own_static_files(server: str) -> None:
+    docs = urllib.request.urlopen(server + "/api/v1/docs", timeout=10)
+    assert "default-src 'self'" in docs.headers["Content-Security-Policy"]
+    scripts = re.findall(r'<script src="([^"]+)"', docs.read().decode())
+    assert scripts and all(src.startswith("/static/ninja/") for src in scripts)
+    for src in scripts:
+        assert urllib.request.urlopen(server + src, timeout=10).status == 200
+
+
+def worker_pids(log: Path) -> list[int]:
+    """The pids of the ``policybound worker`` processes the server said it started, in order."""
+    return [int(pid) for pid in re.findall(r"policybound worker (?:started|restarted) \(pid (\d+)", log.read_text())]
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def health(base: str) -> tuple[int, dict[str, object]]:
+    try:
+        response = urllib.request.urlopen(base + "/api/v1/health", timeout=10)
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+    return response.status, json.loads(response.read())
+
+
+def test_serve_restarts_a_killed_worker_and_logs_it(served: Served) -> None:
+    wait_for(lambda: len(worker_pids(served.log)) == 1, seconds=60, what="no worker started", log=served.log)
+    wait_for(lambda: health(served.base)[0] == 200, seconds=60, what="the health check did not pass", log=served.log)
+    first = worker_pids(served.log)[0]
+
+    os.kill(first, signal.SIGKILL)
+    wait_for(lambda: len(worker_pids(served.log)) == 2, seconds=60, what="the killed worker was not restarted", log=served.log)
+    text = served.log.read_text()
+    assert f"policybound worker (pid {first}) died (killed by SIGKILL)" in text
+    second = worker_pids(served.log)[1]
+    assert second != first and alive(second) and served.process.poll() is None
+    assert health(served.base)[1]["worker"] == "ok"
+
+    os.kill(second, signal.SIGKILL)  # and again: a second death is restarted too, after a longer wait
+    wait_for(lambda: len(worker_pids(served.log)) == 3, seconds=60, what="the second death was not restarted", log=served.log)
+    assert f"policybound worker (pid {second}) died (killed by SIGKILL)" in served.log.read_text()
+    assert "restarting it in 2 s" in served.log.read_text()

@@ -129,3 +129,35 @@ def alice_fields(**changes: object) -> dict[str, object]:
 def bob_fields(**changes: object) -> dict[str, object]:
     """Bob: another person (another e-mail and phone) at Alice's company."""
     return alice_fields(name="박밥", phone="010-3000-2002", email="bob@example.org", **changes)
+
+
+# The strict Content-Security-Policy (settings.CONTENT_SECURITY_POLICY) as tests check it, and the inline
+# code it would refuse: an inline <script> (a JSON data block excepted), <style>, a style attribute, an
+# on*= handler, a javascript: URL.
+INLINE_CODE = re.compile(
+    r"<script\b(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>"
+    r"|<style\b|\sstyle\s*=|\son[a-z]+\s*=|javascript:",
+    re.IGNORECASE,
+)
+
+
+def inline_code_found(html: str) -> list[str]:
+    """The pieces of ``html`` a strict CSP refuses (empty when it has none)."""
+    return [match.group(0).strip() for match in INLINE_CODE.finditer(html)]
+
+
+def csp_problems(header: str | None) -> list[str]:
+    """What keeps ``header`` from being the strict policy: a missing directive, an inline or eval
+    allowance, any origin other than this one."""
+    if not header:
+        return ["no Content-Security-Policy header"]
+    directives = {
+        parts[0]: parts[1:] for parts in (chunk.split() for chunk in header.split(";")) if parts
+    }
+    expected = {"default-src": ["'self'"], "frame-ancestors": ["'none'"], "form-action": ["'self'"]}
+    problems = [f"{name} is {directives.get(name)}" for name, value in expected.items() if directives.get(name) != value]
+    for name, sources in directives.items():
+        for source in sources:
+            if source not in ("'self'", "'none'", "data:") or (source == "data:" and name != "img-src"):
+                problems.append(f"{name} allows {source}")
+    return problems

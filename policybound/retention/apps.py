@@ -25,3 +25,4 @@ class RetentionConfig(AppConfig):
 
     def ready(self) -> None:
         connection_created.connect(_secure_delete, dispatch_uid="policybound.retention.secure_delete")
+        from policybound.retention import checks  # noqa: F401  (registers the deploy checks)

@@ -142,3 +142,19 @@ class SweepRun(models.Model):
 
     def __str__(self) -> str:
         return f"SweepRun {self.pk} ({self.started_at:%Y-%m-%d %H:%M})"
+
+
+class WorkerBeat(models.Model):
+    """A worker process's sign of life, so anyone (the health endpoint, ``check --deploy``) can tell
+    whether the daily sweep and the outbox still run: one row per worker process, beaten while it loops.
+
+    Kept in the database, not in the process, because the worker may run on another host than the web
+    server that answers the health check. Holds a host name and a pid, nothing about a person.
+    """
+
+    worker = models.CharField(max_length=200, unique=True)
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"WorkerBeat {self.worker} ({self.beat_at:%Y-%m-%d %H:%M:%S})"

@@ -1,20 +1,21 @@
 """``policybound serve``: everything ``make run`` needs, then a production-grade server.
 
-Migrates both databases, publishes the bundled policy when nothing is published yet, starts the
-worker (the daily retention sweep and the mail outbox), and replaces this process with gunicorn (never Django's development server).
+Migrates both databases, publishes the bundled policy when nothing is published yet, and replaces this
+process with gunicorn (never Django's development server), whose master also runs the worker (the daily
+retention sweep and the mail outbox).
 
-The sweep runs in its own process, ``policybound worker --parent-pid <this pid>``, started before the
-``exec``: gunicorn keeps this pid, so the worker's parent is the gunicorn master, and the worker exits
-when the master does. A separate process rather than a thread in the master, because gunicorn forks
-its web workers from the master, and forking a process with a running thread that may hold a
-database connection or a lock is how deadlocks start; it is also exactly what production runs
-(``policybound worker`` under a supervisor). ``--no-scheduler`` leaves it out.
+The exec'd program is ``policybound.core.supervisor``: gunicorn's master (it keeps this pid) that
+starts ``policybound worker --parent-pid <this pid>`` from its main loop and restarts it with back-off,
+logged, whenever it dies; the worker exits when the master does. A separate process rather than a
+thread in the master, because gunicorn forks its web workers from the master, and forking a process
+with a running thread that may hold a database connection or a lock is how deadlocks start; it is also
+exactly what production may run (``policybound worker`` under a supervisor of its own).
+``--no-scheduler`` leaves it out.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from typing import Any
 
@@ -48,12 +49,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Serving on http://{options['bind']}/ (privacy policy at /privacy/)")
         sys.stdout.flush()
         if options["scheduler"]:
-            worker = [sys.executable, "-m", "policybound.cli", "worker", "--parent-pid", str(os.getpid())]
-            subprocess.Popen(worker, close_fds=True)
-            self.stdout.write("Retention sweep scheduled daily, outbox sent (policybound worker)")
+            self.stdout.write("Retention sweep scheduled daily, outbox sent (policybound worker, restarted if it dies)")
             sys.stdout.flush()
         argv = [
-            sys.executable, "-m", "gunicorn", "policybound.wsgi:application",
+            sys.executable, "-m", "policybound.core.supervisor", *(["--with-worker"] if options["scheduler"] else []),
+            "policybound.wsgi:application",
             "--bind", options["bind"], "--workers", str(options["workers"]),
             "--access-logfile", "-", "--access-logformat", '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss',
         ]

@@ -1,6 +1,6 @@
 """``policybound worker``: run the retention sweep every day, for as long as the process lives.
 
-Once a day, at ``--at`` (default ``POLICYBOUND_SWEEP_TIME`` or 03:00, local time), the worker sweeps
+Once a day, at ``--at`` (default ``POLICYBOUND_SWEEP_TIME``, 03:00, local time), the worker sweeps
 unless a sweep has already finished since that time today (any worker's: run as many as you like;
 the sweep's claims keep them from doing the same work twice). A worker started after today's time
 sweeps at once, so a server that was down at 03:00 catches up. A failed sweep is retried after
@@ -9,8 +9,12 @@ sweeps at once, so a server that was down at 03:00 catches up. A failed sweep is
 Between sweeps it also sends the confirmation mails that are due from the outbox (the mailer's
 ``mail_send_due``) every ``--mail-every`` seconds (60; 0 leaves them to ``policybound mail send``).
 
-``make run`` starts one as a child of the web server (``serve`` passes ``--parent-pid``): it exits when
-its parent does. SIGTERM or SIGINT stops it between two batches of a sweep.
+Every 30 seconds or so it beats (``retention.health.worker_beat``), so ``GET /api/v1/health`` and
+``policybound check --deploy`` can tell a live worker from a dead one (one that stopped, cleanly or
+not, goes stale after ``POLICYBOUND_WORKER_STALE_SECONDS``).
+
+``make run`` starts one as a child of the web server (``serve`` passes ``--parent-pid``), which restarts
+it when it dies; it exits when its parent does. SIGTERM or SIGINT stops it between two batches of a sweep.
 """
 
 from __future__ import annotations
@@ -25,12 +29,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections, transaction
-from django.utils import timezone
 
 from policybound.lib import clock
-from policybound.lib.env import envstr
+from policybound.retention.health import BEAT_SECONDS, slot_start, sweep_time, worker_beat
 from policybound.retention.selectors import sweep_ran_since
-from policybound.retention.sweep import retention_sweep
+from policybound.retention.sweep import retention_sweep, worker_name
 
 logger = logging.getLogger("policybound.worker")
 
@@ -55,11 +58,7 @@ def _release_connections() -> None:
         close_old_connections()
 
 
-def slot_start(now: dt.datetime, at: dt.time) -> dt.datetime:
-    """The latest scheduled moment at or before ``now`` (today's, or yesterday's if today's is ahead)."""
-    local = timezone.localtime(now)
-    today = timezone.make_aware(dt.datetime.combine(local.date(), at))
-    return today if today <= local else today - dt.timedelta(days=1)
+__all__ = ["Command", "slot_start"]
 
 
 class Command(BaseCommand):
@@ -77,7 +76,7 @@ class Command(BaseCommand):
         parser.add_argument("--mail-every", type=int, default=60, help="seconds between outbox runs; 0: never")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        at = _time_of_day(options["at"] or envstr("SWEEP_TIME", "03:00"))
+        at = _time_of_day(options["at"]) if options["at"] else sweep_time()
         stop = threading.Event()
 
         def request_stop(signum: int, frame: FrameType | None) -> None:
@@ -96,11 +95,13 @@ class Command(BaseCommand):
         failed_at: dt.datetime | None = None
         mail_every = dt.timedelta(seconds=options["mail_every"]) if options["mail_every"] > 0 else None
         mailed_at: dt.datetime | None = None
+        self._name, self._started_at, self._beaten_at = worker_name(), clock.now(), None
         logger.info("retention worker %s started; sweeps daily at %s", os.getpid(), at.isoformat("minutes"))
         while not stop.is_set():
             if parent is not None and os.getppid() != parent:
                 logger.info("retention worker: the server (pid %s) is gone; stopping", parent)
                 return
+            self._beat_if_due()
             now = clock.now()
             due = not sweep_ran_since(moment=slot_start(now, at))
             if due and (failed_at is None or now - failed_at >= retry):
@@ -112,6 +113,21 @@ class Command(BaseCommand):
             if options["once"]:
                 return
             stop.wait(POLL_SECONDS)
+
+    _name: str
+    _started_at: dt.datetime
+    _beaten_at: dt.datetime | None
+
+    def _beat_if_due(self) -> None:
+        """Beat every BEAT_SECONDS, between turns of the loop and between batches of a long sweep."""
+        now = clock.now()
+        if self._beaten_at is not None and now - self._beaten_at < dt.timedelta(seconds=BEAT_SECONDS):
+            return
+        self._beaten_at = now
+        try:
+            worker_beat(worker=self._name, started_at=self._started_at)
+        except Exception:
+            logger.exception("retention worker: could not record its heartbeat; trying again later")
 
     def _mail(self) -> None:
         from policybound.mailer.services import mail_send_due
@@ -128,6 +144,7 @@ class Command(BaseCommand):
         def progress(phase: str, done: int, total: int) -> None:
             if stop.is_set():
                 raise Stopped
+            self._beat_if_due()
 
         try:
             result = retention_sweep(batch_size=batch_size, progress=progress)
