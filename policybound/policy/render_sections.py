@@ -608,6 +608,11 @@ def _purpose_rows(keep: Callable[[Purpose], bool]) -> RowSource:
     return rows
 
 
+def _purposes_section(description: str, table: TableBuilder, keep: Callable[[Purpose], bool]) -> Section:
+    """A section of purposes: its default table, and the same purposes as entries for declared columns."""
+    return Section(description, table=table, rows=_purpose_rows(keep), words=PURPOSE_WORDS)
+
+
 def _plain_rows(get: Callable[[Context], Iterable[BaseModel]]) -> RowSource:
     return lambda ctx: [Row(entry) for entry in get(ctx)]
 
@@ -636,35 +641,22 @@ def _destruction_rows(ctx: Context) -> list[Row]:
 
 
 RENDER_SECTIONS: Mapping[str, Section] = {
-    "purposes": Section(
-        "every purpose: items, required or optional and basis, retention",
-        table=_purposes_full,
-        rows=_purpose_rows(lambda p: True),
-        words=PURPOSE_WORDS,
+    "purposes": _purposes_section(
+        "every purpose: items, required or optional and basis, retention", _purposes_full, lambda p: True
     ),
-    "purposes_required": Section(
-        "required purposes and their items",
-        table=_purposes_table(True),
-        rows=_purpose_rows(lambda p: p.required),
-        words=PURPOSE_WORDS,
+    "purposes_required": _purposes_section(
+        "required purposes and their items", _purposes_table(True), lambda p: p.required
     ),
-    "purposes_optional": Section(
-        "optional purposes and their items",
-        table=_purposes_table(False),
-        rows=_purpose_rows(lambda p: not p.required),
-        words=PURPOSE_WORDS,
+    "purposes_optional": _purposes_section(
+        "optional purposes and their items", _purposes_table(False), lambda p: not p.required
     ),
-    "purposes_without_consent": Section(
+    "purposes_without_consent": _purposes_section(
         "purposes processed without consent and their legal basis",
-        table=_purposes_without_consent,
-        rows=_purpose_rows(lambda p: p.basis != LegalBasis.CONSENT),
-        words=PURPOSE_WORDS,
+        _purposes_without_consent,
+        lambda p: p.basis != LegalBasis.CONSENT,
     ),
-    "purposes_retention": Section(
-        "each purpose's retention period and the events it counts from",
-        table=_purposes_retention,
-        rows=_purpose_rows(lambda p: True),
-        words=PURPOSE_WORDS,
+    "purposes_retention": _purposes_section(
+        "each purpose's retention period and the events it counts from", _purposes_retention, lambda p: True
     ),
     "legal_retention": Section(
         "records kept because a law says so",
