@@ -60,11 +60,20 @@ def test_without_https_there_is_no_hsts_and_no_redirect(tmp_path: Path) -> None:
     assert "default-src 'self'" in str(seen["csp"])
 
 
+HTTPS_SITE = {"POLICYBOUND_HTTPS": "true", "POLICYBOUND_SITE_URL": "https://privacy.example.com"}
+
+
 def test_check_deploy_is_clean_in_https_mode(tmp_path: Path) -> None:
-    ready(tmp_path, POLICYBOUND_HTTPS="true")
-    result = policybound("check", "--deploy", "--fail-level", "WARNING", data_dir=tmp_path, env={"POLICYBOUND_HTTPS": "true"})
+    ready(tmp_path, **HTTPS_SITE)
+    result = policybound("check", "--deploy", "--fail-level", "WARNING", data_dir=tmp_path, env=HTTPS_SITE)
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_wants_https_mail_links_in_https_mode(tmp_path: Path) -> None:
+    ready(tmp_path, POLICYBOUND_HTTPS="true")
+    result = policybound("check", "--deploy", data_dir=tmp_path, env={"POLICYBOUND_HTTPS": "true"})
+    assert "core.W001" in result.stdout + result.stderr and "POLICYBOUND_SITE_URL" in result.stdout + result.stderr
 
 
 def test_check_deploy_names_what_is_missing_without_https(tmp_path: Path) -> None:
