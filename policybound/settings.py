@@ -42,10 +42,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "policybound.core",  # before axes: its axes_* commands (which digest the username) take precedence
     "axes",
     "csp",
     "ninja",  # its static swagger-ui, so /api/v1/docs loads nothing from a CDN
-    "policybound.core",
     "policybound.policy",
     "policybound.vault",
     "policybound.audit",
@@ -141,6 +141,12 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks (per ac
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "console/locked.html"
+# axes keeps a keyed digest of a typed username, never the text (policybound.console.lockout); its
+# success log would keep account names as they are, and the audit log records sign-ins already.
+AXES_USERNAME_CALLABLE = "policybound.console.lockout.username_digest"
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]  # masked in the attempt's stored form data
 OTP_TOTP_ISSUER = envstr("OTP_ISSUER", "policybound")  # the name staff see in their authenticator app
 SESSION_COOKIE_AGE = envint("STAFF_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True

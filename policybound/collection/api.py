@@ -5,6 +5,10 @@
 response and stores nothing new; the same key with a different body is a 409. Keys are scoped to the
 token, so two clients can never collide.
 
+Engagements are named by their random ``public_id`` (a UUID), never by a sequential number. A staff
+token may end any engagement; an intake token only those its own submissions started (any other is a
+404, as if it did not exist).
+
 Errors: 400 ``{"errors": {"<field or consent code>": ["message", ...]}}`` (in the request's
 ``Accept-Language``, Korean by default); 401 without a valid token; 403 for a token of another scope;
 409 for a reused idempotency key or an engagement already ended; 422 for a body that is not the
@@ -31,7 +35,9 @@ from policybound.collection.services import (
     EngagementRejected,
     IdempotencyConflict,
     SubmissionRejected,
+    SubmissionResult,
     engagement_end,
+    entered_by,
     submission_record,
 )
 
@@ -69,8 +75,10 @@ class SubmissionOut(Schema):
     subject_id: uuid.UUID
     purpose: str
     items: list[str] = Field(description="the item codes stored")
-    engagement_id: int = Field(description="the engagement of the submission's purpose")
-    engagement_ids: list[int] = Field(description="every engagement this submission started")
+    engagement_id: uuid.UUID = Field(
+        description="the engagement of the submission's purpose, as /engagements/{engagement_id}/end names it"
+    )
+    engagement_ids: list[uuid.UUID] = Field(description="every engagement this submission started")
     receipt_ids: list[int] = Field(description="one consent receipt per consent asked")
     policy_sha256: str = Field(description="the policy version in force, which every receipt names")
 
@@ -95,7 +103,7 @@ class EngagementEndIn(Schema):
 
 
 class EngagementOut(Schema):
-    id: int
+    id: uuid.UUID = Field(description="the engagement's public id")
     subject_id: uuid.UUID
     purpose: str
     status: str
@@ -145,7 +153,47 @@ def submission_create(
         return Status(400, {"errors": rejected.errors})
     except IdempotencyConflict:
         return Status(409, {"detail": _("This idempotency key was used for a different request.")})
-    return Status(201, result)
+    return Status(201, _submission_out(result))
+
+
+def _submission_out(result: SubmissionResult) -> dict[str, Any]:
+    """The answer with the engagements' public ids in place of their internal keys."""
+    public = dict(Engagement.objects.filter(pk__in=result.engagement_ids).values_list("pk", "public_id"))
+    return {
+        "submission_id": result.submission_id,
+        "subject_id": result.subject_id,
+        "purpose": result.purpose,
+        "items": result.items,
+        "engagement_id": public[result.engagement_id],
+        "engagement_ids": [public[pk] for pk in result.engagement_ids],
+        "receipt_ids": result.receipt_ids,
+        "policy_sha256": result.policy_sha256,
+    }
+
+
+def _engagement_endable(request: HttpRequest, public_id: uuid.UUID) -> Engagement | None:
+    """The engagement the token may end: any for a staff token, one its own submission started for intake."""
+    engagement = Engagement.objects.select_related("submission").filter(public_id=public_id).first()
+    if engagement is None:
+        return None
+    token = request_token(request)
+    if token.scope == TokenScope.STAFF:
+        return engagement
+    mine = entered_by(token_actor(request))
+    return engagement if engagement.submission is not None and engagement.submission.entered_by == mine else None
+
+
+def _engagement_out(engagement: Engagement) -> dict[str, Any]:
+    return {
+        "id": engagement.public_id,
+        "subject_id": engagement.subject_id,
+        "purpose": engagement.purpose,
+        "status": engagement.status,
+        "started_at": engagement.started_at,
+        "ended_at": engagement.ended_at,
+        "end_event": engagement.end_event,
+        "deadline": engagement.deadline,
+    }
 
 
 @router.post(
@@ -154,14 +202,21 @@ def submission_create(
     response={200: EngagementOut, 400: ErrorsOut, **AUTH_ERRORS, 404: DetailOut, 409: DetailOut, 422: InvalidRequestOut},
     summary="End an engagement",
     description="Record the end of a service (an end event of its purpose; by default the first one). "
-    "Its records are then kept for the purpose's retention period and destroyed.",
+    "Its records are then kept for the purpose's retention period and destroyed. `engagement_id` is the "
+    "engagement's public id (a UUID, as `POST /submissions` returns it). A staff token may end any "
+    "engagement; an intake token only one its own submissions started, any other answers 404.",
 )
 def engagement_end_view(
-    request: HttpRequest, engagement_id: int, payload: EngagementEndIn | None = None
+    request: HttpRequest,
+    engagement_id: uuid.UUID,
+    payload: EngagementEndIn | None = None,
 ) -> Status[Any]:
+    found = _engagement_endable(request, engagement_id)
+    if found is None:
+        return Status(404, {"detail": _("There is no such engagement.")})
     try:
         engagement = engagement_end(
-            engagement_id=engagement_id,
+            engagement_id=found.pk,
             event=payload.event if payload is not None else None,
             actor=token_actor(request),
         )
@@ -171,4 +226,4 @@ def engagement_end_view(
         return Status(409, {"detail": _("This engagement has ended already.")})
     except EngagementRejected as rejected:
         return Status(400, {"errors": rejected.errors})
-    return Status(200, engagement)
+    return Status(200, _engagement_out(engagement))

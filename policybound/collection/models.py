@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, NoReturn
 
 from django.db import models
@@ -59,6 +60,9 @@ class Submission(models.Model):
     request_digest = models.CharField(
         max_length=128, blank=True, help_text="blind index of the request body, to tell a retry from a reuse"
     )
+    # Who entered it, pseudonymously (``token:<id>``, ``staff:<id>``, ``public:``): an intake token may
+    # end only the engagements its own submissions started.
+    entered_by = models.CharField(max_length=80, blank=True)
 
     class Meta:
         ordering = ("created_at", "id")
@@ -165,6 +169,9 @@ class Engagement(models.Model):
     """
 
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="engagements")
+    # What a URL or an API client names it by: random, so that no id can be guessed from another. The
+    # integer primary key stays internal (foreign keys, audit targets, the console's forms).
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     submission = models.ForeignKey(
         Submission, on_delete=models.RESTRICT, null=True, blank=True, related_name="engagements"
     )

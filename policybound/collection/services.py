@@ -272,6 +272,11 @@ def _store_engagements(
     return started, by_purpose
 
 
+def entered_by(actor: Actor) -> str:
+    """How a submission remembers who entered it: ``token:<id>``, ``staff:<id>``, ``public:`` (no names)."""
+    return f"{actor.kind}:{actor.ident}"[:80]
+
+
 def _store(
     *,
     clean: CleanSubmission,
@@ -303,6 +308,7 @@ def _store(
         created_at=moment,
         idempotency_key=idempotency_key,
         request_digest=digest,
+        entered_by=entered_by(actor),
     )
     SubmissionValue.objects.bulk_create(
         SubmissionValue(

@@ -28,10 +28,17 @@ from policybound.collection.models import (
     SubmissionValue,
     value_context,
 )
-from policybound.console.access import items_in_scope, purposes_in_scope
+from policybound.console.access import (
+    engagement_live,
+    items_in_scope,
+    items_of_purposes,
+    may_work_subject,
+    purposes_in_scope,
+    subject_live_purposes,
+)
 from policybound.console.masking import mask
 from policybound.console.models import ReplyNote
-from policybound.console.roles import WORK_ALL_PURPOSES, perm
+from policybound.lib import clock
 from policybound.policy.periods import Period
 from policybound.policy.schema import Item, LegalRetentionRule, Policy, Purpose
 from policybound.retention.models import LegalHold
@@ -176,24 +183,27 @@ class SubjectPage:
         return any(hold.active for hold in self.holds)
 
 
-def subject_visible(*, user: Any, policy: Policy, subject_id: uuid.UUID) -> bool:
-    """Whether ``user`` may open the subject's page: one engagement of a purpose in its scope."""
-    if user.has_perm(perm(WORK_ALL_PURPOSES)):
-        return Subject.objects.filter(pk=subject_id).exists()
-    scope = purposes_in_scope(user, policy)
-    return Engagement.objects.filter(subject_id=subject_id, purpose__in=scope).exists()
+def subject_visible(*, user: Any, policy: Policy, subject_id: uuid.UUID, as_of: dt.datetime | None = None) -> bool:
+    """Whether ``user`` may open the subject's page (:func:`~policybound.console.access.may_work_subject`)."""
+    return may_work_subject(user, policy, subject_id, as_of=as_of)
 
 
-def subject_page(*, user: Any, policy: Policy, subject_id: uuid.UUID) -> SubjectPage | None:
+def subject_page(
+    *, user: Any, policy: Policy, subject_id: uuid.UUID, as_of: dt.datetime | None = None
+) -> SubjectPage | None:
     """A subject's engagements, submissions (masked), consent receipts and destruction date.
 
-    Only what falls in the account's scope is included; ``None`` when the subject does not exist.
+    Engagements and receipts (no values) are cut to the role's purposes; submissions and their values
+    to those a live engagement of a purpose the role works still uses, each with the items of those
+    purposes only. ``None`` when the subject does not exist.
     """
+    moment = as_of or clock.now()
     subject = Subject.objects.select_related("data_key").filter(pk=subject_id).first()
     if subject is None:
         return None
     scope = purposes_in_scope(user, policy)
-    visible = items_in_scope(user, policy)
+    live = subject_live_purposes(user, policy, subject_id, as_of=moment)
+    visible = items_of_purposes(policy, set(live))
     purposes = {purpose.code: purpose for purpose in policy.purposes}
     engagements = list(
         Engagement.objects.filter(subject=subject, purpose__in=scope)
@@ -202,10 +212,17 @@ def subject_page(*, user: Any, policy: Policy, subject_id: uuid.UUID) -> Subject
     )
     submissions = list(
         Submission.objects.filter(subject=subject)
-        .filter(Q(purpose__in=scope) | Q(engagements__purpose__in=scope))
+        .filter(engagement_live(moment, prefix="engagements__"), engagements__purpose__in=live)
         .distinct()
         .select_related("subject__data_key")
-        .prefetch_related(_values_prefetch(visible))
+        .prefetch_related(
+            _values_prefetch(visible),
+            Prefetch(
+                "engagements",
+                queryset=Engagement.objects.filter(engagement_live(moment), purpose__in=live),
+                to_attr="live_engagements",
+            ),
+        )
         .order_by("-created_at", "-id")
     )
     receipts = list(
@@ -226,7 +243,13 @@ def subject_page(*, user: Any, policy: Policy, subject_id: uuid.UUID) -> Subject
                 retention=purpose.retention.period if purpose is not None else None,
             )
         )
-    shown = [SubmissionShown(submission=s, values=_shown(s, visible)) for s in submissions]
+    shown = [
+        SubmissionShown(
+            submission=s,
+            values=_shown(s, items_of_purposes(policy, {e.purpose for e in getattr(s, "live_engagements", [])})),
+        )
+        for s in submissions
+    ]
     codes = sorted({value.item.code for entry in shown for value in entry.values})
     # The subject is destroyed when every engagement, in the account's scope or not, has passed its
     # deadline; legal holds (the retention app) may keep items longer, in the archive.

@@ -29,7 +29,7 @@ from policybound.audit.services import AuditEntry, audit_record, audit_record_ma
 from policybound.collection.models import Engagement, Submission, SubmissionValue
 from policybound.collection.services import engagement_end
 from policybound.console import screens
-from policybound.console.access import items_in_scope, may_work_purpose
+from policybound.console.access import engagement_live, items_in_scope, items_of_purposes, may_work_purpose
 from policybound.console.masking import display, mask
 from policybound.console.models import ReplyNote
 from policybound.console.reasons import reason_normalize
@@ -107,7 +107,8 @@ class Revealed:
     value: str
 
 
-def _submission_in_scope(user: Any, policy: Policy, subject_id: uuid.UUID, submission_id: int) -> Submission:
+def _submission_in_scope(user: Any, policy: Policy, subject_id: uuid.UUID, submission_id: int) -> tuple[Submission, set[str]]:
+    """The submission and the purposes (the role works) it still serves through a live engagement."""
     submission = (
         Submission.objects.select_related("subject__data_key")
         .filter(pk=submission_id, subject_id=subject_id)
@@ -115,21 +116,28 @@ def _submission_in_scope(user: Any, policy: Policy, subject_id: uuid.UUID, submi
     )
     if submission is None:
         raise NotFound("no such submission of this subject")
-    purposes = {submission.purpose, *submission.engagements.values_list("purpose", flat=True)}
-    if not any(may_work_purpose(user, code) for code in purposes):
-        raise OutOfScope("the submission is outside the role's purposes")
-    return submission
+    live = set(submission.engagements.filter(engagement_live(clock.now())).values_list("purpose", flat=True))
+    purposes = {code for code in live if may_work_purpose(user, code)}
+    if not purposes:
+        raise OutOfScope("no live engagement of the submission is in the role's purposes")
+    return submission, purposes
 
 
 def value_reveal_check(
     *, user: Any, policy: Policy, subject_id: uuid.UUID, submission_id: int, item_code: str
 ) -> tuple[Submission, SubmissionValue]:
-    """Raise unless ``user`` may see the full value; returns the submission and the sealed value."""
+    """Raise unless ``user`` may see the full value; returns the submission and the sealed value.
+
+    The item must belong to a purpose the submission still serves through a live engagement that the
+    role works: a withdrawn consent takes the reveal away at once, whatever else keeps the value.
+    """
     if not user.has_perm(perm(REVEAL)):
         raise OutOfScope("the role may not show full values")
     if item_code not in {item.code for item in items_in_scope(user, policy)}:
         raise OutOfScope(f"the role does not see the item {item_code!r}")
-    submission = _submission_in_scope(user, policy, subject_id, submission_id)
+    submission, purposes = _submission_in_scope(user, policy, subject_id, submission_id)
+    if item_code not in {item.code for item in items_of_purposes(policy, purposes)}:
+        raise OutOfScope(f"no live purpose of the role uses the item {item_code!r}")
     stored = submission.values.filter(item=item_code).first()
     if stored is None:
         raise NotFound("no such value")

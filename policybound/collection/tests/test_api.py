@@ -54,8 +54,9 @@ def test_it_records_a_submission(api):
     assert response.status_code == 201
     submission = Submission.objects.get(pk=data["submission_id"])
     assert (str(submission.subject_id), submission.channel) == (data["subject_id"], "api")
+    assert submission.entered_by.startswith("token:")
     assert len(data["receipt_ids"]) == 2
-    assert Engagement.objects.get(pk=data["engagement_id"]).purpose == "consulting"
+    assert Engagement.objects.get(public_id=data["engagement_id"]).purpose == "consulting"
 
 
 def test_it_records_the_token_as_the_actor(api):
@@ -156,11 +157,11 @@ def test_it_refuses_an_overlong_idempotency_key(api):
 
 
 @pytest.fixture
-def engagement_id(api) -> int:
-    return int(api(body()).json()["engagement_id"])
+def engagement_id(api) -> str:
+    return str(api(body()).json()["engagement_id"])
 
 
-def end_url(engagement_id: int) -> str:
+def end_url(engagement_id: object) -> str:
     return f"/api/v1/engagements/{engagement_id}/end"
 
 
@@ -189,7 +190,42 @@ def test_it_refuses_an_unknown_end_event(api, engagement_id):
 
 
 def test_it_answers_404_for_an_unknown_engagement(api, policy_version):
-    assert api({}, url=end_url(999_999)).status_code == 404
+    assert api({}, url=end_url("00000000-0000-4000-8000-000000000000")).status_code == 404
+
+
+def test_it_names_engagements_by_a_random_id_not_a_sequence(api, engagement_id):
+    """Finding 5: the id in the URL is the engagement's UUID; the integer key is not accepted."""
+    engagement = Engagement.objects.get(public_id=engagement_id)
+    assert str(engagement.public_id) == engagement_id and engagement_id != str(engagement.pk)
+    assert api({}, url=end_url(engagement.pk)).status_code == 422
+    assert Engagement.objects.get(pk=engagement.pk).status == "active"
+
+
+def test_an_intake_token_may_not_end_what_another_client_submitted(api, engagement_id):
+    """Finding 5: another intake token gets a 404 (as if there were none) and nothing ends or is said."""
+    other = make_token("intake", "partner-site")
+    response = api({"event": "closed"}, url=end_url(engagement_id), token=other)
+    assert response.status_code == 404
+    assert "subject_id" not in response.json()
+    assert Engagement.objects.get(public_id=engagement_id).status == "active"
+    assert not AuditEvent.objects.filter(action="end").exists()
+
+
+def test_an_intake_token_may_not_end_an_engagement_entered_elsewhere(api, policy_version):
+    """A consent given on the public form is not the intake client's to end (e.g. a marketing consent)."""
+    from policybound.collection.services import submission_record
+
+    result = submission_record(
+        purpose="consulting", fields=bob_fields(), consents={"consulting": True, "marketing": True},
+        source="web", actor=Actor.public(ip="203.0.113.9"),
+    )
+    for engagement in Engagement.objects.filter(pk__in=result.engagement_ids):
+        assert api({}, url=end_url(engagement.public_id)).status_code == 404
+    assert set(Engagement.objects.filter(pk__in=result.engagement_ids).values_list("status", flat=True)) == {"active"}
+
+
+def test_a_staff_token_may_end_what_any_client_submitted(api, engagement_id):
+    assert api({}, url=end_url(engagement_id), token=make_token("staff", "crm")).json()["id"] == engagement_id
 
 
 def test_it_answers_409_for_an_ended_engagement(api, engagement_id):

@@ -1,7 +1,8 @@
 """People and policy for the console's tests.
 
 Alice is the privacy officer, Bob a marketing handler scoped to consulting requests and inquiries,
-Carol a marketing handler scoped to newsletters, and Charlie an account with no role at all.
+Carol a marketing handler scoped to newsletters, Mallory (``marketing_desk``) one scoped to the
+marketing consent alone, and Charlie an account with no role at all.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def scoped(policy: Policy) -> Policy:
         *(role for role in policy.roles if role.code != "marketing"),
         Role(code="marketing", label=policy.roles[0].label, purposes=["consulting", "inquiry"]),
         Role(code="newsletter_desk", label=policy.roles[0].label, purposes=["newsletter"]),
+        Role(code="marketing_desk", label=policy.roles[0].label, purposes=["marketing"]),
     ]
     return policy.model_copy(update={"roles": roles})
 
