@@ -86,10 +86,16 @@ class LegalBasis(StrEnum):
 
 
 class EndEvent(Strict):
-    """An event that ends the service for a purpose and starts its retention clock."""
+    """An event that ends the service for a purpose and starts its retention clock.
+
+    ``withdrawal`` marks the events by which the person withdraws the purpose's consent (unsubscribing
+    from a newsletter, opting out of marketing): their records are destroyed without delay, whatever
+    the retention period (PIPA 37③), so the code never has to know an event by its name.
+    """
 
     code: Code
     label: Text
+    withdrawal: bool = Field(default=False, description="the person withdraws consent by it: destroy without delay")
 
 
 class Retention(Strict):
@@ -126,6 +132,16 @@ class Purpose(Strict):
     retention: Retention
     refusal_effect: Text | None = Field(default=None, description="what refusing consent costs")
     marketing: bool = Field(default=False, description="정보통신망법 50: opt-in, confirmations, 2-year re-consent")
+    double_opt_in: bool = Field(
+        default=False, description="a sign-up is confirmed by a link mailed to the person before it is used"
+    )
+
+    def withdrawal_events(self) -> list[EndEvent]:
+        """The end events by which the person withdraws this purpose's consent, in the file's order."""
+        return [end for end in self.end_events if end.withdrawal]
+
+    def end_event(self, code: str) -> EndEvent | None:
+        return next((end for end in self.end_events if end.code == code), None)
 
 
 class CollectionMethod(Strict):
