@@ -385,3 +385,23 @@ class Policy(Strict):
 
     def optional_purposes_offered_with(self, code: str) -> list[Purpose]:
         return [p for p in self.purposes if code in p.offered_with]
+
+    def separate_consents_for(self, purpose: Purpose, item_code: str) -> list[Purpose] | None:
+        """The separate consents that let ``purpose`` take ``item_code``; ``None`` if it needs none.
+
+        A unique identifier (passport, driver's licence, alien registration number; PIPA 24①) or a
+        sensitive item (PIPA 23①) taken on consent needs a consent of its own, apart from the others:
+        an optional purpose offered with ``purpose`` whose items are only items of that sensitivity
+        and include this one. It is a separate box on the form and a receipt of its own.
+        """
+        item = next((i for i in self.items if i.code == item_code), None)
+        special = (Sensitivity.UNIQUE_IDENTIFIER, Sensitivity.SENSITIVE)
+        if item is None or item.sensitivity not in special or purpose.basis is not LegalBasis.CONSENT:
+            return None
+        sensitivities = {i.code: i.sensitivity for i in self.items}
+        return [
+            q
+            for q in self.optional_purposes_offered_with(purpose.code)
+            if item_code in q.items
+            and all(sensitivities.get(code) == item.sensitivity for code in (*q.items, *q.optional_items))
+        ]

@@ -93,6 +93,7 @@ def test_the_policy_names_its_withdrawal_events_as_it_likes(db):
 def test_an_event_not_declared_a_withdrawal_is_none_whatever_its_name(db):
     def undeclare(data: dict[str, Any]) -> None:
         purpose(data, "newsletter")["end_events"][0]["withdrawal"] = False
+        purpose(data, "newsletter")["retention"]["max_lifetime"] = "P3Y"  # no longer only the person's act
 
     publish(edited(undeclare))
     newsletter = submit("newsletter", alice_fields())
