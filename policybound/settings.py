@@ -228,9 +228,9 @@ POLICYBOUND_ARCHIVE_MASTER_KEY_OLD = envsecret("ARCHIVE_MASTER_KEY_OLD")
 POLICYBOUND_INDEX_KEY = envsecret("INDEX_KEY")
 POLICYBOUND_FORM_RATE_LIMIT = envint("FORM_RATE_LIMIT", 10, minimum=1)  # submissions per IP per window
 POLICYBOUND_FORM_RATE_WINDOW_SECONDS = envint("FORM_RATE_WINDOW_SECONDS", 600, minimum=1)
-# Collection: phone numbers without a country code, double opt-in purposes, confirmation links' lifetime.
+# Collection: phone numbers without a country code, confirmation links' lifetime (double opt-in is a
+# property of a purpose in the policy file).
 POLICYBOUND_PHONE_REGION = envstr("PHONE_REGION", "KR")
-POLICYBOUND_DOUBLE_OPT_IN_PURPOSES = envlist("DOUBLE_OPT_IN_PURPOSES", ["newsletter"])
 POLICYBOUND_CONFIRM_LINK_DAYS = envint("CONFIRM_LINK_DAYS", 7, minimum=1)
 # A revised policy's change notice shows on every public page from its announcement until this many
 # days after it takes effect (PIPA 30②: changes are published so that people can see them).

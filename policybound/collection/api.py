@@ -47,15 +47,15 @@ IDEMPOTENCY_KEY_MAX = 200
 
 
 class SubmissionIn(Schema):
-    purpose: str = Field(max_length=64, description="a purpose code of the policy in force, e.g. consulting")
+    purpose: str = Field(max_length=64, description="a purpose code of the policy in force (GET /api/v1/policy lists them)")
     fields: dict[str, Any] = Field(
         description="item code → value: text, or a list of choice codes for choices items",
-        examples=[{"name": "홍길동", "phone": "010-1234-5678", "email": "hong@example.com", "company": "에이비씨"}],
+        examples=[{"<name item>": "홍길동", "<phone item>": "010-1234-5678", "<email item>": "hong@example.com"}],
     )
     consents: dict[str, Any] = Field(
         default_factory=dict,
         description="purpose code → true/false: the purpose's own consent and each optional one offered with it",
-        examples=[{"consulting": True, "marketing": False}],
+        examples=[{"<purpose>": True, "<optional purpose offered with it>": False}],
     )
     source: str = Field(
         default=Source.WEB, description="where the data came from", json_schema_extra={"enum": [str(value) for value in Source.values]}
@@ -86,7 +86,7 @@ class SubmissionOut(Schema):
 class ErrorsOut(Schema):
     errors: dict[str, list[str]] = Field(
         description="field code, consent code, purpose, source or __all__ → messages",
-        examples=[{"phone": ["Enter a phone number such as 010-1234-5678 or 02-123-4567."]}],
+        examples=[{"<field code>": ["Enter a phone number such as 010-1234-5678 or 02-123-4567."]}],
     )
 
 

@@ -3,7 +3,7 @@
 - The result of a marketing consent decision (given, refused, withdrawn), with the sender, the date,
   the decision and how to change it: 정보통신망법 시행령 62의2 asks for it within 14 days; we send it
   at once.
-- The newsletter's double opt-in: a signed confirmation link before anything else is sent.
+- A double opt-in purpose's sign-up: a signed confirmation link before anything else is sent.
 
 Both go out in the language the visitor used. Call the ``*_send`` functions inside the transaction
 that stores the decision: they render the mail and put it in the outbox, so the mail exists if and
@@ -35,12 +35,12 @@ def absolute(path: str) -> str:
 
 
 def unsubscribe_url(engagement: Engagement) -> str:
-    """The signed link that ends ``engagement`` (newsletter unsubscribe, marketing withdrawal)."""
-    return absolute(reverse("collection:newsletter_unsubscribe", args=[unsubscribe_token_make(engagement)]))
+    """The signed link that ends ``engagement`` (unsubscribe, marketing withdrawal)."""
+    return absolute(reverse("collection:mail_unsubscribe", args=[unsubscribe_token_make(engagement)]))
 
 
 def confirm_url(engagement: Engagement) -> str:
-    return absolute(reverse("collection:newsletter_confirm", args=[confirm_token_make(engagement)]))
+    return absolute(reverse("collection:mail_confirm", args=[confirm_token_make(engagement)]))
 
 
 def _context(policy: Policy, lang: str) -> dict[str, object]:

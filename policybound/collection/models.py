@@ -165,7 +165,9 @@ class Engagement(models.Model):
     """The service of one purpose for one subject, from its start to its end event (서비스 종료).
 
     ``deadline`` is when its records are due for destruction: the end plus the purpose's retention
-    period in the policy version in force when it ended.
+    period in the policy version in force when it ended, the moment of the end for a withdrawal of
+    consent (``ended_by_withdrawal``, PIPA 37③), or the start plus the period for a purpose counted
+    from collection.
     """
 
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="engagements")
@@ -186,6 +188,10 @@ class Engagement(models.Model):
         PolicyVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     deadline = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The end was the person's withdrawal of consent (a consent withdrawn, or an end event the policy
+    # declares ``withdrawal: true``): recorded at the end, so the register can say why without the
+    # code knowing any event by name.
+    ended_by_withdrawal = models.BooleanField(default=False)
     # Retention (policybound.retention): when the sweep destroyed (or archived) what this engagement
     # alone needed. The partial indexes keep the sweep's cost proportional to what is due.
     retention_done_at = models.DateTimeField(null=True, blank=True)

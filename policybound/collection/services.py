@@ -7,13 +7,16 @@
   purpose consented to, such as marketing), records the audit rows and queues the marketing-decision
   and newsletter-confirmation mails (:mod:`policybound.mailer`, sent after commit). A refused
   submission stores nothing.
-- :func:`engagement_end`: a policy end event (consulting closed, report delivered …) ends an
+- :func:`engagement_end`: a policy end event (a request answered, a report delivered …) ends an
   engagement; its ``deadline`` becomes the end plus the purpose's retention period.
 - :func:`consent_withdraw`: a new ``withdrawn`` receipt, and the purpose's engagements end at once.
-- :func:`subscription_confirm` / :func:`subscription_end`: the newsletter's signed mail links.
+- :func:`subscription_confirm` / :func:`subscription_end`: the signed mail links of a double opt-in
+  purpose (confirm the sign-up, unsubscribe).
 
 A withdrawal of consent sets the deadline to the moment of withdrawal (PIPA 37③ since 2023: destroy
-without delay); every other end event uses the policy's retention period, as published.
+without delay): a call of :func:`consent_withdraw`, or an end event the policy declares
+``withdrawal: true``. Every other end event uses the policy's retention period, as published. The
+code knows no event by its name: which events are withdrawals is the policy's to say.
 """
 
 from __future__ import annotations
@@ -83,8 +86,9 @@ __all__ = [
     "subscription_end",
 ]
 
-WITHDRAWN_EVENT = "withdrawn"
-UNSUBSCRIBE_EVENT = "unsubscribed"
+# The end event recorded for a withdrawal when the purpose declares no withdrawal event of its own:
+# the receipt's word for it, which is the system's vocabulary, not a policy's.
+WITHDRAWAL_FALLBACK_EVENT = ReceiptEvent.WITHDRAWN.value
 NOTICE_MAX = 20_000
 SOURCE_DETAIL_MAX = 200
 LIVE = (EngagementStatus.PENDING, EngagementStatus.ACTIVE)
@@ -126,9 +130,14 @@ class ConsentNotGiven(Exception):
 
 
 def needs_confirmation(purpose: Purpose) -> bool:
-    """Purposes confirmed by e-mail before use (double opt-in): ``POLICYBOUND_DOUBLE_OPT_IN_PURPOSES``."""
-    codes: tuple[str, ...] | list[str] = settings.POLICYBOUND_DOUBLE_OPT_IN_PURPOSES
-    return purpose.code in codes
+    """Whether a sign-up is confirmed by e-mail before use (double opt-in): the purpose's ``double_opt_in``."""
+    return purpose.double_opt_in
+
+
+def withdrawal_event(purpose: Purpose) -> str:
+    """The end event a withdrawal of ``purpose``'s consent records: its first declared withdrawal event."""
+    declared = purpose.withdrawal_events()
+    return declared[0].code if declared else WITHDRAWAL_FALLBACK_EVENT
 
 
 def _active_language() -> str:
@@ -460,27 +469,48 @@ def _purpose_of(engagement: Engagement, version: PolicyVersion | None) -> tuple[
     return found
 
 
-def _end(engagement: Engagement, *, event: str, version: PolicyVersion, purpose: Purpose, moment: dt.datetime) -> None:
-    if event == WITHDRAWN_EVENT:
-        deadline = moment  # PIPA 37③: destroy without delay once consent is withdrawn
-    elif purpose.retention.counted_from == "collection":
+def _end(
+    engagement: Engagement,
+    *,
+    event: str,
+    version: PolicyVersion,
+    purpose: Purpose,
+    moment: dt.datetime,
+    withdrawal: bool = False,
+) -> None:
+    """End ``engagement`` now; ``withdrawal`` (or an event the policy declares one) destroys at once."""
+    declared = purpose.end_event(event)
+    withdrawal = withdrawal or (declared is not None and declared.withdrawal)
+    if purpose.retention.counted_from == "collection":
         deadline = engagement.deadline or purpose.retention.period.after(engagement.started_at)
     else:
         deadline = purpose.retention.period.after(moment)
+    if withdrawal:
+        deadline = min(deadline, moment)  # PIPA 37③: destroy without delay once consent is withdrawn
     engagement.status = EngagementStatus.ENDED
     engagement.ended_at = moment
     engagement.end_event = event
     engagement.end_policy_version = version
     engagement.deadline = deadline
-    engagement.save(update_fields=["status", "ended_at", "end_event", "end_policy_version", "deadline"])
+    engagement.ended_by_withdrawal = withdrawal
+    engagement.save(
+        update_fields=["status", "ended_at", "end_event", "end_policy_version", "deadline", "ended_by_withdrawal"]
+    )
 
 
 def engagement_end(
-    *, engagement_id: int, event: str | None, actor: Actor, as_of: dt.datetime | None = None
+    *,
+    engagement_id: int,
+    event: str | None,
+    actor: Actor,
+    as_of: dt.datetime | None = None,
+    withdrawal: bool = False,
 ) -> Engagement:
     """End an engagement with one of its purpose's end events (default: the first one).
 
-    Raises ``Engagement.DoesNotExist``, :class:`EngagementEnded` or :class:`EngagementRejected`.
+    An event the policy declares ``withdrawal: true``, or ``withdrawal=True`` (the person ended it, as
+    with an unsubscribe link; the event then defaults to the purpose's withdrawal event), sets the
+    deadline to now (PIPA 37③). Raises ``Engagement.DoesNotExist``, :class:`EngagementEnded` or :class:`EngagementRejected`.
     """
     moment = as_of or clock.now()
     with transaction.atomic():
@@ -489,14 +519,16 @@ def engagement_end(
             raise EngagementEnded(f"engagement {engagement_id} ended already")
         version, purpose = _purpose_of(engagement, policy_version_in_force(as_of=moment))
         codes = [end.code for end in purpose.end_events]
+        if withdrawal:
+            codes.append(withdrawal_event(purpose))
         if event is None and not codes:
             raise EngagementRejected({"event": [_("This purpose has no end event; name one.")]})
-        chosen = codes[0] if event is None else event
+        chosen = (codes[-1] if withdrawal else codes[0]) if event is None else event
         if chosen not in codes:
             raise EngagementRejected(
                 {"event": [_("Unknown end event; this purpose ends with: %(events)s.") % {"events": ", ".join(codes)}]}
             )
-        _end(engagement, event=chosen, version=version, purpose=purpose, moment=moment)
+        _end(engagement, event=chosen, version=version, purpose=purpose, moment=moment, withdrawal=withdrawal)
         audit_record(
             actor=actor,
             action=AuditAction.END,
@@ -521,8 +553,9 @@ def consent_withdraw(
 ) -> ConsentReceipt:
     """Withdraw the subject's consent to ``purpose``: a new receipt, and its engagements end at once.
 
-    ``event`` names the end event recorded on the engagements (default ``withdrawn``, whose deadline
-    is immediate). A marketing withdrawal is confirmed by a mail queued in the same transaction. Raises
+    ``event`` names the end event recorded on the engagements (default: the purpose's first
+    ``withdrawal: true`` event, else ``withdrawn``); whichever it is, the deadline is now (PIPA 37③).
+    A marketing withdrawal is confirmed by a mail queued in the same transaction. Raises
     ``Subject.DoesNotExist`` or :class:`ConsentNotGiven`.
     """
     moment = as_of or clock.now()
@@ -545,7 +578,10 @@ def consent_withdraw(
         ended = []
         for engagement in Engagement.objects.select_for_update().filter(subject=subject, purpose=purpose, status__in=LIVE):
             end_version, end_purpose = _purpose_of(engagement, version)
-            _end(engagement, event=event or WITHDRAWN_EVENT, version=end_version, purpose=end_purpose, moment=moment)
+            _end(
+                engagement, event=event or withdrawal_event(end_purpose), version=end_version, purpose=end_purpose,
+                moment=moment, withdrawal=True,
+            )
             ended.append(engagement.pk)
         audit_record(
             actor=actor,
@@ -610,24 +646,24 @@ def subscription_confirm(
 def subscription_end(
     *, engagement_id: int, actor: Actor, ip: str | None = None, user_agent: str = "", as_of: dt.datetime | None = None
 ) -> Engagement:
-    """The unsubscribe link: withdraw the consent and end the engagement with ``unsubscribed``.
+    """The unsubscribe link: withdraw the consent and end the engagement with a withdrawal event.
 
-    ``unsubscribed`` is used when the purpose declares it as an end event (so the published retention
-    after unsubscribing applies), otherwise ``withdrawn``. A purpose not resting on a consent in force
-    is simply ended.
+    The event recorded is the purpose's first ``withdrawal: true`` end event (``withdrawn`` if it
+    declares none); either way its data is destroyed without delay (PIPA 37③). A purpose not resting
+    on a consent in force is simply ended, with that event too.
     """
     engagement = Engagement.objects.get(pk=engagement_id)
     if engagement.status == EngagementStatus.ENDED:
         raise EngagementEnded(f"engagement {engagement_id} ended already")
     _version, purpose = _purpose_of(engagement, policy_version_in_force(as_of=as_of or clock.now()))
-    codes = [end.code for end in purpose.end_events]
-    event = UNSUBSCRIBE_EVENT if UNSUBSCRIBE_EVENT in codes else None
+    declared = purpose.withdrawal_events()
+    event = declared[0].code if declared else None
     try:
         consent_withdraw(
             subject_id=engagement.subject_id, purpose=engagement.purpose, actor=actor, channel=Channel.MAIL_LINK,
             as_of=as_of, event=event, ip=ip, user_agent=user_agent,
         )
     except ConsentNotGiven:
-        engagement_end(engagement_id=engagement.pk, event=event, actor=actor, as_of=as_of)
+        engagement_end(engagement_id=engagement.pk, event=event, actor=actor, as_of=as_of, withdrawal=True)
     engagement.refresh_from_db()
     return engagement

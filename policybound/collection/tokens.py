@@ -1,4 +1,4 @@
-"""Signed links in mails: newsletter confirmation (double opt-in) and unsubscribe, with no table.
+"""Signed links in mails: a sign-up confirmation (double opt-in) and unsubscribe, with no table.
 
 The idea of Django's ``PasswordResetTokenGenerator``: the token is an HMAC (keyed by ``SECRET_KEY``)
 over the engagement's id and the state the link changes. Once used, the state has changed, so the same

@@ -6,6 +6,6 @@ from policybound.collection import views
 
 app_name = "collection"
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("newsletter/confirm/<str:token>/", views.newsletter_confirm, name="newsletter_confirm"),
-    path("newsletter/unsubscribe/<str:token>/", views.newsletter_unsubscribe, name="newsletter_unsubscribe"),
+    path("mail/confirm/<str:token>/", views.link_confirm, name="mail_confirm"),
+    path("mail/unsubscribe/<str:token>/", views.link_unsubscribe, name="mail_unsubscribe"),
 ]

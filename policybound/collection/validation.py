@@ -261,6 +261,25 @@ def _consents_errors(
     return decided, errors
 
 
+def _separate_consent_errors(
+    policy: Policy, purpose: Purpose, values: Mapping[str, str], decided: Mapping[str, bool]
+) -> dict[str, list[str]]:
+    """A unique identifier or a sensitive item is taken only with its own separate consent (PIPA 23①, 24①).
+
+    The policy offers that consent as an optional purpose of its own beside the form
+    (:meth:`~policybound.policy.schema.Policy.separate_consents_for`); a value sent without it is refused by field.
+    """
+    errors: dict[str, list[str]] = {}
+    for code in values:
+        needed = policy.separate_consents_for(purpose, code)
+        if needed is not None and not any(decided.get(q.code) for q in needed):
+            errors[code] = [
+                _("This item is collected only with its separate consent (%(consent)s); give it or leave the item empty.")
+                % {"consent": needed[0].label.get(language()) if needed else _("none is offered")}
+            ]
+    return errors
+
+
 def submission_validate(
     policy: Policy,
     *,
@@ -275,7 +294,8 @@ def submission_validate(
         raise SubmissionRejected(errors)
     values, field_errors = _fields_errors(policy, found, fields, channel)
     decided, consent_errors = _consents_errors(policy, found, consents)
-    for code, messages in [*field_errors.items(), *consent_errors.items()]:
+    separate_errors = _separate_consent_errors(policy, found, values, decided)
+    for code, messages in [*field_errors.items(), *consent_errors.items(), *separate_errors.items()]:
         errors.setdefault(code, []).extend(messages)
     if errors:
         raise SubmissionRejected(errors)

@@ -1,4 +1,4 @@
-"""The newsletter's mail links: confirm a sign-up (double opt-in) and unsubscribe, without login.
+"""The mail links of a double opt-in purpose: confirm a sign-up and unsubscribe, without login.
 
 A GET only shows a page with one button; the change happens on POST. Mail scanners and link previews
 fetch links with GET, and must not confirm or cancel anything on the visitor's behalf. The unsubscribe
@@ -40,13 +40,13 @@ def _invalid(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def newsletter_confirm(request: HttpRequest, token: str) -> HttpResponse:
+def link_confirm(request: HttpRequest, token: str) -> HttpResponse:
     engagement = confirm_token_check(token)
     if engagement is None:
         return _invalid(request)
     context = {"purpose": _purpose_label(engagement)}
     if request.method == "GET":
-        return render(request, "collection/newsletter_confirm.html", context)
+        return render(request, "collection/signup_confirm.html", context)
     ip = client_ip(request)
     try:
         subscription_confirm(
@@ -57,18 +57,18 @@ def newsletter_confirm(request: HttpRequest, token: str) -> HttpResponse:
         )
     except EngagementRejected:
         return _invalid(request)
-    return render(request, "collection/newsletter_confirmed.html", context)
+    return render(request, "collection/signup_confirmed.html", context)
 
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
-def newsletter_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+def link_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     engagement = unsubscribe_token_check(token)
     if engagement is None:
         return _invalid(request)
     context: dict[str, object] = {"purpose": _purpose_label(engagement)}
     if request.method == "GET":
-        return render(request, "collection/newsletter_unsubscribe.html", context)
+        return render(request, "collection/unsubscribe.html", context)
     ip = client_ip(request)
     try:
         ended = subscription_end(
@@ -80,4 +80,4 @@ def newsletter_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     except (EngagementEnded, EngagementRejected):
         return _invalid(request)
     context["deadline"] = ended.deadline
-    return render(request, "collection/newsletter_unsubscribed.html", context)
+    return render(request, "collection/unsubscribed.html", context)

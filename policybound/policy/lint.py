@@ -22,8 +22,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from policybound.policy.loader import LoadedPolicy, Location, Problem
+from policybound.policy.periods import Period
 from policybound.policy.render import RenderError, policy_render, render_problems
-from policybound.policy.schema import ItemKind, LegalBasis, Policy, Purpose, Text, Transfer
+from policybound.policy.schema import ItemKind, LegalBasis, Policy, Purpose, Sensitivity, Text, Transfer
 
 
 @dataclass
@@ -457,6 +458,199 @@ def _check_wording(policy: Policy, report: _Report) -> None:
             break
 
 
+# --- sections, consent boxes, lifetimes, identifiers, withdrawal (issue: no promise unkept) ------
+
+# A data section the law requires published, the document sections that show it, and the article.
+_REQUIRED_SECTIONS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("transfers", ("transfers",), "PIPA 28-8②, 30①"),
+    ("third_parties", ("third_parties",), "PIPA 30①3"),
+    ("processors", ("processors",), "PIPA 26②, 30①5"),
+    ("legal_retention", ("legal_retention",), "PIPA 21①, 30①2"),
+)
+
+
+def _sections_shown(policy: Policy) -> set[str]:
+    return {
+        name.split("[", 1)[0].strip()
+        for article in policy.document.articles
+        for block in article.blocks
+        for name in (block.table, block.bullets)
+        if name
+    }
+
+
+def _check_sections_shown(policy: Policy, report: _Report) -> None:
+    """A section the data declares (transfers, provisions, processors, legal retention) is published."""
+    shown = _sections_shown(policy)
+    for field_name, sections, article in _REQUIRED_SECTIONS:
+        if getattr(policy, field_name) and not shown & set(sections):
+            report.error(
+                (field_name,),
+                f"{field_name} are declared but the document never shows them: add a block with "
+                f"`table: {sections[0]}`; the law requires them published ({article})",
+            )
+
+
+def _check_consent_boxes(policy: Policy, report: _Report) -> None:
+    """A consent box names only items its form can collect (PIPA 15②2, 17②2).
+
+    The box of an optional purpose offered with a form names that purpose's ``items`` (its
+    ``optional_items`` are taken where a form has them) and the items of each provision it allows.
+    """
+    for i, offered in enumerate(policy.purposes):
+        provided = [code for t in policy.third_parties if t.consent_purpose == offered.code for code in t.items]
+        named = list(dict.fromkeys([*offered.items, *provided]))
+        for j, code in enumerate(offered.offered_with):
+            form = next((p for p in policy.purposes if p.code == code), None)
+            if form is None:
+                continue  # reported by the cross-reference check
+            collectable = {*form.items, *form.optional_items}
+            missing = [item for item in named if item not in collectable]
+            if missing:
+                report.error(
+                    ("purposes", i, "offered_with", j),
+                    f"the consent box for {offered.code!r} on the {form.code!r} form names items that form "
+                    f"cannot collect ({', '.join(missing)}): a consent must name what is collected "
+                    "(PIPA 15②2, 17②2); make them optional_items of the offered purpose or collect them",
+                )
+
+
+def _check_lifetimes(policy: Policy, report: _Report) -> None:
+    """A purpose that ends only when someone acts, with no maximum lifetime, keeps records for ever (PIPA 21①).
+
+    A purpose whose every end event is the person's own withdrawal rests on a consent they control;
+    one counted from collection ends by its period.
+    """
+    for i, purpose in enumerate(policy.purposes):
+        retention = purpose.retention
+        if retention.counted_from == "collection" or retention.max_lifetime is not None:
+            continue
+        acts = [end for end in purpose.end_events if not end.withdrawal]
+        if acts or not purpose.end_events:
+            names = ", ".join(end.code for end in acts) or "none"
+            report.error(
+                ("purposes", i, "retention"),
+                f"purpose {purpose.code!r} ends only when someone acts (end events: {names}) and has no "
+                "retention.max_lifetime: a record nobody ends is kept for ever; give it a maximum lifetime "
+                "and state it in the text (PIPA 21①)",
+            )
+
+
+def _check_identifiers(policy: Policy, report: _Report) -> None:
+    """Resident numbers only on a legal basis (24-2①); other identifiers and sensitive items on a
+    separate consent of their own (24①, 23①), taken as optional items beside it."""
+    items = {item.code: item for item in policy.items}
+    for i, purpose in enumerate(policy.purposes):
+        for key in ("items", "optional_items"):
+            for j, code in enumerate(getattr(purpose, key)):
+                item = items.get(code)
+                if item is None:
+                    continue
+                where = ("purposes", i, key, j)
+                if item.sensitivity is Sensitivity.RESIDENT_NUMBER and purpose.basis is not LegalBasis.LAW:
+                    report.error(
+                        where,
+                        f"purpose {purpose.code!r} collects the resident registration number {code!r} "
+                        "without a legal basis (basis: law): PIPA 24-2① allows it only where a law requires it",
+                    )
+                    continue
+                if _separately_consented(policy, purpose, code) or purpose.code in _separate_consent_codes(policy):
+                    continue
+                article = "PIPA 24①" if item.sensitivity is Sensitivity.UNIQUE_IDENTIFIER else "PIPA 23①"
+                report.error(
+                    where,
+                    f"purpose {purpose.code!r} collects {code!r} ({item.sensitivity.value}) without its own "
+                    "separate consent: offer an optional purpose with only such items, offered_with this "
+                    f"purpose, and list the item under optional_items here ({article})",
+                )
+
+
+def _separate_consent_codes(policy: Policy) -> set[str]:
+    """Purposes that are themselves separate consents for special items (their items are all special)."""
+    special = (Sensitivity.UNIQUE_IDENTIFIER, Sensitivity.SENSITIVE)
+    kinds = {item.code: item.sensitivity for item in policy.items}
+    return {
+        p.code
+        for p in policy.purposes
+        if p.offered_with and p.items and all(kinds.get(code) in special for code in (*p.items, *p.optional_items))
+    }
+
+
+def _separately_consented(policy: Policy, purpose: Purpose, code: str) -> bool:
+    needed = policy.separate_consents_for(purpose, code)
+    return needed is None or (bool(needed) and code in purpose.optional_items)
+
+
+def _check_withdrawal_wording(policy: Policy, report: _Report) -> None:
+    """Text that keeps data for a period after a consent is withdrawn: the system destroys at once (37③)."""
+    for i, purpose in enumerate(policy.purposes):
+        retention = purpose.retention
+        if retention.counted_from != "end" or retention.period == Period():
+            continue
+        for k, end in enumerate(purpose.end_events):
+            if end.withdrawal:
+                report.warn(
+                    ("purposes", i, "end_events", k),
+                    f"purpose {purpose.code!r}: the text keeps data {retention.period.iso()} after "
+                    f"{end.code!r}, a withdrawal of consent; the system destroys it without delay, as "
+                    "PIPA 37③ requires: say so in the text",
+                )
+
+
+_DURATION = re.compile(r"(\d+)\s*(년|개월|달|주|일)(?!\s*[이이내]?\s*(?:이내|마다))")
+_RETENTION_WORDS = re.compile(r"보유|보관|보존|파기|이용기간|이용 기간")
+_UNIT_DAYS = {"년": 365, "개월": 30, "달": 30, "주": 7, "일": 1}
+
+
+def _approximate_days(period: Period) -> int:
+    return period.years * 365 + period.months * 30 + period.days
+
+
+def _purposes_named(policy: Policy, text: str) -> list[Purpose]:
+    return [
+        p for p in policy.purposes if f"purposes.{p.code}." in text or (p.label.ko and p.label.ko in text)
+    ]
+
+
+def _check_prose_durations(policy: Policy, report: _Report) -> None:
+    """Prose that states a retention duration no period of the purposes it names has (PIPA 30①2).
+
+    Prose is not data: a paragraph naming a purpose and a literal duration beside a word of keeping
+    is compared with that purpose's periods (retention, maximum lifetime) and the legal ones. A
+    mismatch is an error when the paragraph names one purpose and one duration, a warning otherwise.
+    """
+    legal = {_approximate_days(rule.period) for rule in policy.legal_retention}
+    for a, article in enumerate(policy.document.articles):
+        for b, block in enumerate(article.blocks):
+            if block.text is None:
+                continue
+            for paragraph in block.text.ko.split("\n\n"):
+                if not _RETENTION_WORDS.search(paragraph):
+                    continue
+                named = _purposes_named(policy, paragraph)
+                durations = _DURATION.findall(paragraph)
+                if not named or not durations:
+                    continue
+                known = set(legal)
+                for purpose in named:
+                    known.add(_approximate_days(purpose.retention.period))
+                    if purpose.retention.max_lifetime is not None:
+                        known.add(_approximate_days(purpose.retention.max_lifetime))
+                stray = [f"{n}{unit}" for n, unit in durations if int(n) * _UNIT_DAYS[unit] not in known]
+                if not stray:
+                    continue
+                message = (
+                    f"article {article.code!r}: the text states {', '.join(stray)}, which is no retention "
+                    f"period of {', '.join(p.code for p in named)} in the data; print the period with a "
+                    "{{ purposes.<code>.retention.period }} placeholder (PIPA 30①2)"
+                )
+                location = ("document", "articles", a, "blocks", b, "text")
+                if len(named) == 1 and len(durations) == 1:
+                    report.error(location, message)
+                else:
+                    report.warn(location, message + " (unsure: the paragraph names several)")
+
+
 _CHECKS = (
     _check_duplicate_codes,
     _check_item_references,
@@ -471,4 +665,10 @@ _CHECKS = (
     _check_dates,
     _check_document,
     _check_wording,
+    _check_sections_shown,
+    _check_consent_boxes,
+    _check_lifetimes,
+    _check_identifiers,
+    _check_withdrawal_wording,
+    _check_prose_durations,
 )

@@ -87,10 +87,16 @@ class LegalBasis(StrEnum):
 
 
 class EndEvent(Strict):
-    """An event that ends the service for a purpose and starts its retention clock."""
+    """An event that ends the service for a purpose and starts its retention clock.
+
+    ``withdrawal`` marks the events by which the person withdraws the purpose's consent (unsubscribing
+    from a newsletter, opting out of marketing): their records are destroyed without delay, whatever
+    the retention period (PIPA 37③), so the code never has to know an event by its name.
+    """
 
     code: Code
     label: Text
+    withdrawal: bool = Field(default=False, description="the person withdraws consent by it: destroy without delay")
 
 
 class Retention(Strict):
@@ -127,6 +133,16 @@ class Purpose(Strict):
     retention: Retention
     refusal_effect: Text | None = Field(default=None, description="what refusing consent costs")
     marketing: bool = Field(default=False, description="정보통신망법 50: opt-in, confirmations, 2-year re-consent")
+    double_opt_in: bool = Field(
+        default=False, description="a sign-up is confirmed by a link mailed to the person before it is used"
+    )
+
+    def withdrawal_events(self) -> list[EndEvent]:
+        """The end events by which the person withdraws this purpose's consent, in the file's order."""
+        return [end for end in self.end_events if end.withdrawal]
+
+    def end_event(self, code: str) -> EndEvent | None:
+        return next((end for end in self.end_events if end.code == code), None)
 
 
 class CollectionMethod(Strict):
@@ -401,3 +417,23 @@ class Policy(Strict):
 
     def optional_purposes_offered_with(self, code: str) -> list[Purpose]:
         return [p for p in self.purposes if code in p.offered_with]
+
+    def separate_consents_for(self, purpose: Purpose, item_code: str) -> list[Purpose] | None:
+        """The separate consents that let ``purpose`` take ``item_code``; ``None`` if it needs none.
+
+        A unique identifier (passport, driver's licence, alien registration number; PIPA 24①) or a
+        sensitive item (PIPA 23①) taken on consent needs a consent of its own, apart from the others:
+        an optional purpose offered with ``purpose`` whose items are only items of that sensitivity
+        and include this one. It is a separate box on the form and a receipt of its own.
+        """
+        item = next((i for i in self.items if i.code == item_code), None)
+        special = (Sensitivity.UNIQUE_IDENTIFIER, Sensitivity.SENSITIVE)
+        if item is None or item.sensitivity not in special or purpose.basis is not LegalBasis.CONSENT:
+            return None
+        sensitivities = {i.code: i.sensitivity for i in self.items}
+        return [
+            q
+            for q in self.optional_purposes_offered_with(purpose.code)
+            if item_code in q.items
+            and all(sensitivities.get(code) == item.sensitivity for code in (*q.items, *q.optional_items))
+        ]

@@ -70,7 +70,7 @@ from policybound.vault.services import archive_data_key_create, archive_seal, da
 
 ENGAGEMENT_FIELDS = (
     "id", "subject_id", "purpose", "submission_id", "policy_version_id", "started_at", "ended_at", "end_event",
-    "deadline", "retention_done_at",
+    "deadline", "retention_done_at", "ended_by_withdrawal",
 )
 
 
@@ -92,7 +92,7 @@ class SweepContext:
     result: SweepResult
     overrides: dict[int, EngagementRow] = field(default_factory=dict)
     seen: set[uuid.UUID] = field(default_factory=set)
-    org_subjects_destroyed: dict[uuid.UUID, set[uuid.UUID]] = field(default_factory=dict)
+    org_submissions_gone: dict[uuid.UUID, set[int]] = field(default_factory=dict)
     orgs_counted: set[uuid.UUID] = field(default_factory=set)
 
 
@@ -146,6 +146,8 @@ class BatchRows:
     values: dict[uuid.UUID, list[ValueRow]] = field(default_factory=dict)
     holds: defaultdict[uuid.UUID, list[HoldRow]] = field(default_factory=lambda: defaultdict(list))
     organizations: defaultdict[uuid.UUID, set[uuid.UUID]] = field(default_factory=lambda: defaultdict(set))
+    # (subject, submission, organisation) of every submission of the batch linked to an organisation
+    linked: list[tuple[uuid.UUID, int, uuid.UUID]] = field(default_factory=list)
 
 
 def _load(ctx: SweepContext, subject_ids: Sequence[uuid.UUID]) -> BatchRows:
@@ -177,12 +179,30 @@ def _load(ctx: SweepContext, subject_ids: Sequence[uuid.UUID]) -> BatchRows:
             submission__subject_id__in=detailed
         ).values_list("id", "submission_id", "item", "submission__subject_id"):
             rows.values[subject].append(ValueRow(pk, submission, item))
-    for subject, organization in Submission.objects.filter(
+    for subject, submission, organization in Submission.objects.filter(
         subject_id__in=subject_ids, organization_id__isnull=False
-    ).values_list("subject_id", "organization_id"):
+    ).values_list("subject_id", "id", "organization_id"):
         if organization is not None:
             rows.organizations[subject].add(organization)
+            rows.linked.append((subject, submission, organization))
     return rows
+
+
+def _organization_links_going(ctx: SweepContext, plans: Sequence[SubjectPlan], rows: BatchRows) -> dict[int, uuid.UUID]:
+    """Submissions of subjects that live on whose organisation value (a company name) is destroyed.
+
+    The organisation record carries that value too, so the submission lets go of it; the record is
+    then destroyed unless another submission still holds it (:func:`_destroy_orphan_organizations`).
+    """
+    codes = ctx.book.organization_items()
+    destroyed = {
+        value.submission_id
+        for plan in plans
+        if not plan.destroy_subject
+        for value, _ in plan.values
+        if value.item in codes
+    }
+    return {submission: org for _, submission, org in rows.linked if submission in destroyed}
 
 
 def _plans(ctx: SweepContext, subject_ids: Iterable[uuid.UUID], rows: BatchRows) -> list[SubjectPlan]:
@@ -258,8 +278,12 @@ def subject_batch_run(ctx: SweepContext, subject_ids: Sequence[uuid.UUID]) -> Ba
     _archive(plans, claimed, now)
     partial = [plan for plan in plans if not plan.destroy_subject]
     _destroy_values(partial)
+    unlinked = _organization_links_going(ctx, partial, rows)
+    if unlinked:
+        Submission.objects.filter(id__in=list(unlinked)).update(organization=None)
     _mark_done(partial, now)
     whole_items, organizations = _destroy_subjects(plans, claimed, rows, now)
+    organizations += _destroy_orphan_organizations(set(unlinked.values()) - set(organizations))
     outcome = BatchOutcome(plans, whole_items, len(organizations))
     entries = _register(ctx, batch, outcome, now)
     DestructionRecord.objects.bulk_create(entries)
@@ -496,19 +520,21 @@ def _tally(ctx: SweepContext, outcome: BatchOutcome) -> None:
 
 
 def _tally_organizations_dry(ctx: SweepContext, plans: Sequence[SubjectPlan], rows: BatchRows) -> None:
-    """Dry run: organisations whose every submission belongs to a subject this run would destroy."""
+    """Dry run: organisations whose every submission this run would destroy or unlink from them."""
     destroyed = {plan.subject_id for plan in plans if plan.destroy_subject}
-    candidates = {org for subject in destroyed for org in rows.organizations.get(subject, ())}
+    going = {submission for subject, submission, _ in rows.linked if subject in destroyed}
+    going |= set(_organization_links_going(ctx, plans, rows))
+    candidates = {org for _, submission, org in rows.linked if submission in going}
     if not candidates:
         return
-    owners: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
-    for org, subject in Submission.objects.filter(organization_id__in=candidates).values_list(
-        "organization_id", "subject_id"
+    owners: dict[uuid.UUID, set[int]] = defaultdict(set)
+    for org, submission in Submission.objects.filter(organization_id__in=candidates).values_list(
+        "organization_id", "id"
     ):
         if org is not None:
-            owners[org].add(subject)
+            owners[org].add(submission)
     for org in candidates:
-        ctx.org_subjects_destroyed.setdefault(org, set()).update(destroyed & owners[org])
-        if org not in ctx.orgs_counted and owners[org] <= ctx.org_subjects_destroyed[org]:
+        ctx.org_submissions_gone.setdefault(org, set()).update(going & owners[org])
+        if org not in ctx.orgs_counted and owners[org] <= ctx.org_submissions_gone[org]:
             ctx.orgs_counted.add(org)
             ctx.result.organizations_destroyed += 1

@@ -1,10 +1,16 @@
-"""Ending engagements that nobody ended, when their purpose has a maximum lifetime.
+"""Ending engagements that nobody ended: a maximum lifetime reached, or a period counted from collection over.
 
 An engagement without an end event stays open (staff see it as open) unless the purpose in force
 declares ``retention.max_lifetime``: then it ends ``max_lifetime`` after it started, with the end event
 ``max_lifetime``, and its deadline is computed as for any other end (the retention period of the
 policy version in force at that end). Candidates come from the partial index ``engagement_open``
 (purpose, started_at WHERE not ended), so the cost follows the engagements that reach their lifetime.
+
+A purpose whose retention is ``counted_from: collection`` (a provision kept "제공일로부터 N 개월") gives
+each engagement its deadline when it starts. When that deadline passes while the engagement is still
+open, the consent behind it does not keep the data alive: :func:`period_end` ends the engagement at
+its deadline with the end event ``period_ended``, which spends the consent, and the same sweep then
+destroys what no other live purpose needs. Candidates come from the partial index ``engagement_due``.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from policybound.policy.models import PolicyVersion
 from policybound.policy.periods import Period
 from policybound.policy.schema import Policy, Purpose
 from policybound.retention.batches import ENGAGEMENT_FIELDS, SweepContext
-from policybound.retention.planning import MAX_LIFETIME_EVENT, EngagementRow
+from policybound.retention.planning import MAX_LIFETIME_EVENT, PERIOD_END_EVENT, EngagementRow
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,37 @@ def max_lifetime_end(ctx: SweepContext, *, current: Policy, versions: Versions, 
                 ctx.result.ended_by_max_lifetime += _end_batch(ctx, ending)
 
 
+def period_end(ctx: SweepContext, *, versions: Versions, batch_size: int) -> None:
+    """End every open engagement whose period counted from collection has run out (dry run: pretend to)."""
+    after: tuple[dt.datetime, int] | None = None
+    while True:
+        queryset = Engagement.objects.filter(
+            retention_done_at__isnull=True, deadline__isnull=False, deadline__lte=ctx.as_of, ended_at__isnull=True
+        )
+        if after is not None:
+            queryset = queryset.filter(Q(deadline__gt=after[0]) | Q(deadline=after[0], id__gt=after[1]))
+        rows = [
+            EngagementRow(*values)
+            for values in queryset.order_by("deadline", "id").values_list(*ENGAGEMENT_FIELDS)[:batch_size]
+        ]
+        if not rows:
+            break
+        last = rows[-1]
+        assert last.deadline is not None
+        after = (last.deadline, last.id)
+        ending = []
+        for row in rows:
+            assert row.deadline is not None
+            ended = dataclasses.replace(row, ended_at=row.deadline, end_event=PERIOD_END_EVENT)
+            ending.append((ended, versions.in_force(row.deadline)))
+        if ctx.dry_run:
+            for ended, _version in ending:
+                ctx.overrides[ended.id] = ended
+            ctx.result.ended_by_period += len(ending)
+        else:
+            ctx.result.ended_by_period += _end_batch(ctx, ending)
+
+
 def _end_batch(ctx: SweepContext, ending: Sequence[tuple[EngagementRow, int | None]]) -> int:
     planned = {row.id: (row, version) for row, version in ending}
     with transaction.atomic():
@@ -126,7 +163,7 @@ def _end_batch(ctx: SweepContext, ending: Sequence[tuple[EngagementRow, int | No
                     AuditEntry(
                         subject_id=e.subject_id,
                         target=f"engagement:{e.pk}",
-                        detail={"purpose": e.purpose, "event": MAX_LIFETIME_EVENT},
+                        detail={"purpose": e.purpose, "event": e.end_event},
                     )
                     for e in engagements
                 ],

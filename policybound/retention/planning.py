@@ -25,11 +25,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from policybound.policy.periods import Period
-from policybound.policy.schema import Policy
+from policybound.policy.schema import ItemKind, Policy
 from policybound.retention.models import DestructionReason
 
-WITHDRAWAL_EVENT = "withdrawn"
+# End events the sweep itself records (system vocabulary, never a policy's): a purpose's maximum
+# lifetime reached, and a period counted from collection run out while the engagement was open.
 MAX_LIFETIME_EVENT = "max_lifetime"
+PERIOD_END_EVENT = "period_ended"
 IN_FORCE = "given"
 DECISIONS = ("given", "refused", "withdrawn")  # "confirmed" only confirms a given consent
 
@@ -46,6 +48,7 @@ class EngagementRow:
     end_event: str
     deadline: dt.datetime | None
     retention_done_at: dt.datetime | None
+    ended_by_withdrawal: bool = False
 
     def is_due(self, as_of: dt.datetime) -> bool:
         return self.retention_done_at is None and self.deadline is not None and self.deadline <= as_of
@@ -55,7 +58,7 @@ class EngagementRow:
 
     @property
     def reason(self) -> DestructionReason:
-        if self.end_event == WITHDRAWAL_EVENT:
+        if self.ended_by_withdrawal:
             return DestructionReason.WITHDRAWAL
         if self.end_event == MAX_LIFETIME_EVENT:
             return DestructionReason.MAX_LIFETIME
@@ -133,6 +136,11 @@ class PolicyBook:
         self._policies = policies
         self._current = current
         self._items: dict[tuple[int, str], frozenset[str] | None] = {}
+
+    def organization_items(self) -> frozenset[str]:
+        """The item codes of kind ``organization`` in any version: a value of one links an Organization."""
+        policies = [*self._policies.values(), *([self._current] if self._current else [])]
+        return frozenset(item.code for policy in policies for item in policy.items if item.kind == ItemKind.ORGANIZATION)
 
     def purpose_items(self, version_id: int, purpose: str) -> frozenset[str] | None:
         """The item codes ``purpose`` collects under that version; ``None`` (everything) if unknown."""

@@ -43,6 +43,7 @@ class SweepResult:
     as_of: dt.datetime
     dry_run: bool
     ended_by_max_lifetime: int = 0
+    ended_by_period: int = 0
     destroyed_subjects: int = 0
     partially_destroyed_subjects: int = 0
     destroyed_items: int = 0
@@ -63,6 +64,7 @@ class SweepResult:
         return not any(
             (
                 self.ended_by_max_lifetime,
+                self.ended_by_period,
                 self.destroyed_subjects,
                 self.partially_destroyed_subjects,
                 self.destroyed_items,
@@ -79,6 +81,7 @@ class SweepResult:
             "as_of": self.as_of.isoformat(),
             "dry_run": self.dry_run,
             "ended_by_max_lifetime": self.ended_by_max_lifetime,
+            "ended_by_period": self.ended_by_period,
             "destroyed_subjects": self.destroyed_subjects,
             "partially_destroyed_subjects": self.partially_destroyed_subjects,
             "destroyed_items": self.destroyed_items,

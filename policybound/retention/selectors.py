@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Min, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -109,25 +109,37 @@ def _count_by_day(queryset: QuerySet[Any], *, moment_field: str, key: str) -> de
 
 @dataclass(frozen=True)
 class OpenPurpose:
-    """Engagements of a purpose that have not ended and have no deadline (the policy gives no end)."""
+    """Open engagements of a purpose (not ended): what only an end event, a lifetime or a period ends.
+
+    ``with_deadline`` of them have a deadline already (a period counted from collection), the first
+    of which is ``next_deadline``; the sweep ends and destroys them then, consent or not.
+    """
 
     purpose: str
     count: int
     oldest_started_at: dt.datetime
     max_lifetime: str | None
+    with_deadline: int = 0
+    next_deadline: dt.datetime | None = None
 
 
 def retention_open_engagements(*, as_of: dt.datetime | None = None) -> list[OpenPurpose]:
-    """Open engagements without a deadline per purpose, to show staff what nothing will destroy yet.
+    """Open engagements per purpose, to show staff what is kept until something ends it.
 
-    A purpose with ``max_lifetime`` ends its engagements on its own; the others wait for an end event.
+    A purpose with ``max_lifetime`` ends its engagements on its own; one counted from collection ends
+    each at its deadline; the others wait for an end event.
     """
     policy = policy_in_force(as_of=as_of)
     lifetimes = {p.code: p.retention.max_lifetime for p in policy.purposes} if policy is not None else {}
     rows = (
-        Engagement.objects.filter(ended_at__isnull=True, deadline__isnull=True)
+        Engagement.objects.filter(ended_at__isnull=True)
         .values("purpose")
-        .annotate(count=Count("id"), oldest=Min("started_at"))
+        .annotate(
+            count=Count("id"),
+            oldest=Min("started_at"),
+            with_deadline=Count("id", filter=Q(deadline__isnull=False)),
+            next_deadline=Min("deadline"),
+        )
         .order_by("purpose")
     )
     return [
@@ -136,6 +148,8 @@ def retention_open_engagements(*, as_of: dt.datetime | None = None) -> list[Open
             count=row["count"],
             oldest_started_at=row["oldest"],
             max_lifetime=lifetime.iso() if (lifetime := lifetimes.get(row["purpose"])) is not None else None,
+            with_deadline=row["with_deadline"],
+            next_deadline=row["next_deadline"],
         )
         for row in rows
     ]

@@ -7,7 +7,9 @@ sealed under it unreadable, in the database and in every backup.
 
 One run, in order (each step in batches, one transaction each; any number of runs may overlap):
 
-1. engagements whose purpose has a maximum lifetime and that reached it are ended (``max_lifetime``);
+1. engagements whose purpose has a maximum lifetime and that reached it are ended (``max_lifetime``),
+   and open engagements whose period counted from collection ran out are ended at their deadline
+   (``period_ended``: the consent behind them keeps nothing past the period it announced);
 2. subjects with a due engagement are planned (:mod:`policybound.retention.planning`) and processed
    (:mod:`policybound.retention.batches`): held items copied to the archive first, then whole subjects
    crypto-erased and deleted, or the items nothing live needs deleted;
@@ -54,7 +56,7 @@ from policybound.retention.batches import (
     subject_batch_plan,
     subject_batch_run,
 )
-from policybound.retention.lifetime import Versions, max_lifetime_end
+from policybound.retention.lifetime import Versions, max_lifetime_end, period_end
 from policybound.retention.models import (
     DestructionCategory,
     DestructionMethod,
@@ -63,7 +65,7 @@ from policybound.retention.models import (
     LegalHold,
     SweepRun,
 )
-from policybound.retention.planning import PolicyBook
+from policybound.retention.planning import MAX_LIFETIME_EVENT, PolicyBook
 from policybound.retention.results import ExpiredTally, SweepResult
 
 SWEEP_JOB = "retention sweep"
@@ -114,6 +116,7 @@ def retention_sweep(
     try:
         if current is not None:
             max_lifetime_end(ctx, current=current, versions=versions, batch_size=batch_size)
+        period_end(ctx, versions=versions, batch_size=batch_size)
         _subjects(ctx, batch_size, report)
         _archive(ctx, batch_size, report)
         _access_log(ctx)
@@ -132,7 +135,7 @@ def retention_sweep(
 
 def _due_total(ctx: SweepContext) -> int:
     queryset = Engagement.objects.filter(retention_done_at__isnull=True, deadline__isnull=False, deadline__lte=ctx.as_of)
-    virtual = sum(1 for row in ctx.overrides.values() if row.is_due(ctx.as_of))
+    virtual = sum(1 for row in ctx.overrides.values() if row.is_due(ctx.as_of) and row.end_event == MAX_LIFETIME_EVENT)
     return queryset.count() + virtual
 
 
@@ -149,7 +152,9 @@ def _subjects(ctx: SweepContext, batch_size: int, report: Progress) -> None:
         done += len(rows)
         report("subjects", done, total)
     if ctx.dry_run:  # engagements the dry run pretended to end by their maximum lifetime
-        virtual = [row.subject_id for row in ctx.overrides.values() if row.is_due(ctx.as_of)]
+        virtual = [
+            row.subject_id for row in ctx.overrides.values() if row.is_due(ctx.as_of) and row.end_event == MAX_LIFETIME_EVENT
+        ]
         for start in range(0, len(virtual), batch_size):
             subject_batch_plan(ctx, virtual[start : start + batch_size])
             done = min(total, done + batch_size)

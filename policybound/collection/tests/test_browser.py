@@ -13,7 +13,7 @@ from policybound.lib.testing import BUNDLED_POLICY, SCREENSHOTS, alice_fields, p
 
 
 def mail_path(body: str, kind: str) -> str:
-    found = re.search(rf"/newsletter/{kind}/\S+/", body)
+    found = re.search(rf"/mail/{kind}/\S+/", body)
     assert found is not None
     return found.group(0)
 

@@ -41,7 +41,7 @@ def newsletter_fields():
 
 
 def link(mail, kind: str) -> str:
-    found = re.search(rf"http://\S+/newsletter/{kind}/\S+/", mail.body)
+    found = re.search(rf"http://\S+/mail/{kind}/\S+/", mail.body)
     assert found is not None
     return found.group(0).removeprefix("http://127.0.0.1:8000")
 
@@ -53,14 +53,14 @@ def test_it_confirms_a_marketing_consent_by_mail(send, mailoutbox):
     assert "KT Corporation" in mail.body
     assert "you agreed to receive advertising information" in mail.body
     assert "2025" in mail.body
-    assert "/newsletter/unsubscribe/" in mail.body
+    assert "/mail/unsubscribe/" in mail.body
 
 
 def test_it_confirms_a_marketing_refusal_by_mail(send, mailoutbox):
     send(consents={"consulting": True, "marketing": False})
     (mail,) = mailoutbox
     assert "you refused to receive advertising information" in mail.body
-    assert "/newsletter/unsubscribe/" not in mail.body
+    assert "/mail/unsubscribe/" not in mail.body
 
 
 def test_it_sends_nothing_when_marketing_was_not_asked(send, mailoutbox):
@@ -99,7 +99,7 @@ def test_it_offers_one_click_unsubscribe_in_the_headers(send, mailoutbox):
 def test_it_asks_a_newsletter_subscriber_to_confirm(send, mailoutbox):
     send(purpose="newsletter", fields=newsletter_fields())
     (mail,) = mailoutbox
-    assert "/newsletter/confirm/" in mail.body
+    assert "/mail/confirm/" in mail.body
     assert "Until you confirm, we send you nothing." in mail.body
 
 
@@ -193,8 +193,9 @@ def test_it_unsubscribes_from_the_link_without_login(send, mailoutbox, client, n
         response = client.post(link(mailoutbox[0], "unsubscribe"))
     engagement = Engagement.objects.get()
     assert response.status_code == 200
-    assert (engagement.status, engagement.end_event, engagement.deadline) == (
-        EngagementStatus.ENDED, "unsubscribed", dt.datetime(2026, 4, 2, 10, 0, tzinfo=dt.UTC),
+    # The policy declares unsubscribing a withdrawal: destroyed without delay (PIPA 37③), not 12 months on.
+    assert (engagement.status, engagement.end_event, engagement.deadline, engagement.ended_by_withdrawal) == (
+        EngagementStatus.ENDED, "unsubscribed", later, True,
     )
     assert ConsentReceipt.objects.order_by("-id")[0].event == ReceiptEvent.WITHDRAWN
 

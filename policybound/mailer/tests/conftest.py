@@ -45,7 +45,7 @@ def enqueue(subject: Subject | None, **changes: Any) -> OutboundMail:
         "subject_line": TITLE,
         "body": BODY,
         "kind": MailKind.CONSENT_RESULT,
-        "headers": {"List-Unsubscribe": "<http://127.0.0.1:8000/newsletter/unsubscribe/x/>"},
+        "headers": {"List-Unsubscribe": "<http://127.0.0.1:8000/mail/unsubscribe/x/>"},
     }
     arguments.update(changes)
     return mail_enqueue(**arguments)

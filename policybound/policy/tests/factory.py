@@ -48,7 +48,7 @@ _BASE: Data = {
             "optional_items": ["company"],
             "collected_by": ["web_form"],
             "end_events": [{"code": "held", "label": _t("데모 종료", "the demo held")}],
-            "retention": {"period": "P6M"},
+            "retention": {"period": "P6M", "max_lifetime": "P12M"},
         },
     ],
     "collection_methods": [
@@ -111,6 +111,8 @@ _BASE: Data = {
                 "blocks": [
                     {"text": _t("회사는 개인정보를 보호합니다.", "The Company protects personal information.")},
                     {"table": "purposes"},
+                    {"table": "processors"},
+                    {"table": "transfers"},
                 ],
             }
         ],

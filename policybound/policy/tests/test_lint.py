@@ -67,8 +67,12 @@ def test_it_warns_about_free_text_on_a_web_form() -> None:
     assert problem.line == line_of(text, "- question", after="- code: demo")
 
 
+# The sections the base policy declares and must show (PIPA 26②, 28-8②), kept when a test swaps the blocks.
+SHOWN = [{"table": "processors"}, {"table": "transfers"}]
+
+
 def test_it_warns_when_no_table_publishes_a_forms_items() -> None:
-    text = policy_yaml(lambda d: d["document"]["articles"][0].update(blocks=[{"text": _t("본문", "Text")}]))
+    text = policy_yaml(lambda d: d["document"]["articles"][0].update(blocks=[{"text": _t("본문", "Text")}, *SHOWN]))
     problem = only(lint(text), "warning")
     assert "'demo' is collected on a web form" in problem.message and "PIPA 30①" in problem.message
     assert problem.line == line_of(text, "- code: demo")
@@ -76,14 +80,14 @@ def test_it_warns_when_no_table_publishes_a_forms_items() -> None:
 
 def test_it_accepts_a_required_purposes_table_for_a_required_purpose() -> None:
     text = policy_yaml(
-        lambda d: d["document"]["articles"][0].update(blocks=[{"table": "purposes_required"}])
+        lambda d: d["document"]["articles"][0].update(blocks=[{"table": "purposes_required"}, *SHOWN])
     )
     assert lint(text) == []
 
 
 def test_it_warns_when_the_table_lists_only_the_other_kind_of_purpose() -> None:
     text = policy_yaml(
-        lambda d: d["document"]["articles"][0].update(blocks=[{"table": "purposes_optional"}])
+        lambda d: d["document"]["articles"][0].update(blocks=[{"table": "purposes_optional"}, *SHOWN])
     )
     assert "is collected on a web form" in only(lint(text), "warning").message
 
@@ -113,8 +117,11 @@ def test_it_does_not_warn_about_free_text_off_the_web() -> None:
         ),
         (lambda d: d["transfers"][0]["items"].append("fax"), "transfer 'cloud'"),
         (
-            lambda d: d.update(
-                third_parties=[{"code": "partner", "recipient": _t("파트너", "Partner"), "purpose": _t("제휴", "Offers"), "items": ["fax"], "retention": _t("1년", "1 year")}]
+            lambda d: (
+                d.update(
+                    third_parties=[{"code": "partner", "recipient": _t("파트너", "Partner"), "purpose": _t("제휴", "Offers"), "items": ["fax"], "retention": _t("1년", "1 year")}]
+                ),
+                d["document"]["articles"][0]["blocks"].append({"table": "third_parties"}),
             ),
             "third party 'partner'",
         ),
@@ -184,7 +191,7 @@ def _optional_marketing(d: Data, **changes: Any) -> None:
             "items": ["email"],
             "web_form": False,
             "offered_with": ["demo"],
-            "end_events": [{"code": "withdrawn", "label": _t("동의 철회", "withdrawal")}],
+            "end_events": [{"code": "withdrawn", "label": _t("동의 철회", "withdrawal"), "withdrawal": True}],
             "retention": {"period": "P0D"},
             **changes,
         }
@@ -217,6 +224,7 @@ def _third_party(d: Data, consent_purpose: str) -> None:
             "consent_purpose": consent_purpose,
         }
     ]
+    d["document"]["articles"][0]["blocks"].append({"table": "third_parties"})
 
 
 def test_it_rejects_a_provision_whose_consent_is_a_required_purpose() -> None:
@@ -325,7 +333,7 @@ def test_it_accepts_that_claim_when_a_purpose_has_another_legal_basis() -> None:
 def test_it_warns_when_purposes_without_consent_are_published_without_their_basis() -> None:
     def mutate(d: Data) -> None:
         d["purposes"][0].update(basis="law")
-        d["document"]["articles"][0].update(blocks=[{"table": "purposes_required"}])  # items, no basis
+        d["document"]["articles"][0].update(blocks=[{"table": "purposes_required"}, *SHOWN])  # items, no basis
 
     text = policy_yaml(mutate)
     problem = only(lint(text), "warning")

@@ -116,7 +116,7 @@ def test_it_counts_the_example_retention_from_its_own_events(example: Policy) ->
     text = visible_text(policy_render(example))
     assert "데모 신청 데모 종료 후 6 개월 (최대 수집일로부터 12 개월)" in text
     assert "서비스 계약 및 이용 계약 종료 후 36 개월" in text
-    assert "도입 파트너 연결 동의 철회 시 지체 없이 파기" in text
+    assert "도입 파트너 연결 수집일로부터 6 개월" in text  # a provision counted from the day it is made
 
 
 def test_it_prints_the_example_dates_in_the_default_format(example: Policy) -> None:

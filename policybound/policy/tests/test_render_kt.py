@@ -64,7 +64,8 @@ SEED_FACTS = [
     "뉴스레터 신청 (뉴스레터 발송 및 현황 관리) 이름, 연락처, 이메일, 회사명, 관심분야",
     "리포트 다운로드 신청 (리포트 및 상품정보 다운로드 제공) 이름, 연락처, 이메일, 회사명",
     "나. 선택 수집·이용 목적 및 항목",
-    "이벤트, 마케팅 활용 (KT 서비스 및 이벤트 정보 제공) 이름, 연락처, 이메일, 회사명, 관심분야",
+    # 관심분야 is asked only on the newsletter form, so marketing holds it as an optional item.
+    "이벤트, 마케팅 활용 (KT 서비스 및 이벤트 정보 제공) 이름, 연락처, 이메일, 회사명 (선택: 관심분야)",
     "※ 위 정보는 가입 당시 정보뿐만 아니라 정보 수정으로 변경된 정보를 포함합니다.",
     "가. 고객님과의 계약을 이행하기 위하여 필요한 개인정보로서 경제적·기술적인 사유로 통상적인 동의를 받는 것이 뚜렷하게 곤란한 경우",
     "나. 관련 법령에 특별한 규정이 있는 경우",
@@ -264,7 +265,7 @@ def test_it_prints_english_labels_in_the_english_tables(policy: Policy) -> None:
         "Article 15. Notice of this privacy policy",
         "Consulting request (Receiving and answering inquiries, and managing their status) Name, Phone number, Email, Company name, Your question",
         "Newsletter subscription (Sending the newsletter and managing subscriptions) Name, Phone number, Email, Company name, Areas of interest",
-        "Events and marketing (Information on KT services and events) Name, Phone number, Email, Company name, Areas of interest",
+        "Events and marketing (Information on KT services and events) Name, Phone number, Email, Company name (optional: Areas of interest)",
         "Commercial Act Personal information in commercial books and important business documents 10 years",
         "12 months except data on long-distance and local telephone services: 6 months",
         "PlanWorks Enterprise Collecting and storing customers' personal information (Name, Company name, Email, Phone number, Position, etc.)",

@@ -98,12 +98,12 @@ def test_audit_rows_survive_and_record_the_destruction(alice):
     assert {"enter", "destroy"} <= actions
 
 
-def test_an_engagement_that_never_ends_stays_open(policy):
+def test_an_engagement_nobody_ends_stays_open_until_its_maximum_lifetime(policy):
     result = submit("consulting", alice_fields())
-    sweep(T0 + dt.timedelta(days=3650))
+    sweep(T0 + dt.timedelta(days=3 * 365 - 1))  # the bundled policy's maximum lifetime is 3 years
     assert Subject.objects.get(pk=result.subject_id).destroyed_at is None
     assert [(o.purpose, o.count, o.max_lifetime) for o in retention_open_engagements(as_of=T0)] == [
-        ("consulting", 1, None),
+        ("consulting", 1, "P3Y"),
     ]
 
 
@@ -171,17 +171,17 @@ def test_a_withdrawal_destroys_at_the_next_sweep(policy):
 
 
 def test_items_another_purpose_still_keeps_outlive_a_withdrawal(policy):
-    newsletter = submit("newsletter", alice_fields(), {"newsletter": True, "marketing": True})
+    report = submit("report_download", alice_fields(), {"report_download": True, "marketing": True})
     inquiry = submit("inquiry", alice_fields(), {"inquiry": True}, at=T0 + DAY)
-    end(newsletter.engagement_id, at=ENDED, event="unsubscribed")
+    end(report.engagement_id, at=ENDED)
     withdrawn_at = T0 + 30 * DAY
-    withdraw(newsletter.subject_id, "marketing", at=withdrawn_at)
-    # The newsletter's own retention (12 months after unsubscribing) still keeps the same items.
+    withdraw(report.subject_id, "marketing", at=withdrawn_at)
+    # The report's own retention (12 months after delivery) still keeps the same items.
     assert sweep(withdrawn_at + dt.timedelta(minutes=1)).destroyed_items == 0
-    assert SubmissionValue.objects.filter(submission_id=newsletter.submission_id).count() == 5
+    assert SubmissionValue.objects.filter(submission_id=report.submission_id).count() == 4
     swept = sweep(DEADLINE + DAY)
     assert swept.partially_destroyed_subjects == 1
-    assert not SubmissionValue.objects.filter(submission_id=newsletter.submission_id).exists()
+    assert not SubmissionValue.objects.filter(submission_id=report.submission_id).exists()
     assert SubmissionValue.objects.filter(submission_id=inquiry.submission_id).count() == 5
 
 

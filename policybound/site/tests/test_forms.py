@@ -125,10 +125,15 @@ def test_it_renders_every_form_of_an_example_policy(client: Client, db: Any, pat
                 assert client.get(f"/forms/{purpose.code}/").status_code == 404
 
 
+def example_with_provision() -> Path:
+    """The shipped example policy that provides data to a third party under a consent (never skipped)."""
+    found = [p for p in EXAMPLES if any(t.consent_purpose for t in policy_load(p).policy.third_parties)]
+    assert found, "policies/examples/ must hold a policy with a consented third-party provision"
+    return found[0]
+
+
 def test_it_shows_a_third_party_provision_beside_its_consent(client: Client, db: Any) -> None:
-    path = next((p for p in EXAMPLES if "third_parties:\n  - " in p.read_text(encoding="utf-8")), None)
-    if path is None:
-        pytest.skip("no example policy provides data to a third party")
+    path = example_with_provision()
     policy = policy_publish_file(path).policy
     provision = next(p for p in policy.third_parties if p.consent_purpose)
     code = provision.consent_purpose
@@ -143,9 +148,7 @@ def test_it_shows_a_third_party_provision_beside_its_consent(client: Client, db:
 
 
 def test_it_keeps_a_third_party_provision_in_the_receipt(client: Client, db: Any) -> None:
-    path = next((p for p in EXAMPLES if "third_parties:\n  - " in p.read_text(encoding="utf-8")), None)
-    if path is None:
-        pytest.skip("no example policy provides data to a third party")
+    path = example_with_provision()
     policy = policy_publish_file(path).policy
     code = next(p.consent_purpose for p in policy.third_parties if p.consent_purpose)
     assert code is not None

@@ -174,6 +174,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Retention sweep as of {when}{dry}")
         lines = [
             ("engagements ended by their maximum lifetime", result.ended_by_max_lifetime),
+            ("engagements ended by a period counted from collection", result.ended_by_period),
             ("subjects destroyed whole (data key erased)", result.destroyed_subjects),
             ("subjects with some items destroyed", result.partially_destroyed_subjects),
             ("items (submitted values) destroyed", result.destroyed_items),
@@ -235,9 +236,19 @@ class Command(BaseCommand):
     def _open(self) -> None:
         rows = retention_open_engagements()
         if not rows:
-            self.stdout.write("No engagement is open without a deadline.")
+            self.stdout.write("No engagement is open.")
         for row in rows:
-            ends = f"ends after {row.max_lifetime}" if row.max_lifetime else "stays open until an end event"
+            if row.next_deadline is not None:
+                first = timezone.localtime(row.next_deadline).date().isoformat()
+                ends = f"{row.with_deadline} end(s) by a period counted from collection, the first on {first}"
+                if row.count > row.with_deadline:
+                    ends += "; the others " + (
+                        f"end after {row.max_lifetime}" if row.max_lifetime else "stay open until an end event"
+                    )
+            elif row.max_lifetime:
+                ends = f"ends after {row.max_lifetime}"
+            else:
+                ends = "stays open until an end event"
             oldest = timezone.localtime(row.oldest_started_at).date().isoformat()
             self.stdout.write(f"  {row.purpose:<18} {row.count:>8} open, oldest from {oldest}; {ends}")
 
