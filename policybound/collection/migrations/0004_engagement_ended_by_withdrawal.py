@@ -15,7 +15,7 @@ def mark_withdrawals(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("collection", "0002_engagement_retention"),
+        ("collection", "0003_engagement_public_id_submission_entered_by"),
     ]
 
     operations = [
