@@ -32,9 +32,9 @@ def test_the_base_policy_is_adequate_where_it_prints_its_sections() -> None:
 
 def test_a_required_item_no_article_prints_fails_adequacy_with_the_line() -> None:
     text = policy_yaml()
-    [processors] = [f for f in failed(policy_assess(policy_parse(text)), "adequacy") if "위탁" in f.what]
-    assert "no article prints processors" in processors.detail
-    assert processors.line == line_of(text, "document:")
+    [rights] = [f for f in failed(policy_assess(policy_parse(text)), "adequacy") if "권리" in f.what]
+    assert "no article prints rights_channels" in rights.detail
+    assert rights.line == line_of(text, "document:")
 
 
 def test_what_the_data_does_not_declare_is_not_applicable() -> None:
@@ -95,5 +95,5 @@ def test_the_report_checks_the_pages_and_keeps_nothing(tmp_path: Path) -> None:
     report = out.getvalue()
     assert "접근성 (accessibility): 4 of 4 met" in report
     assert "[ok  ] /privacy/: links to 개인정보처리방침 without login" in report
-    assert "[FAIL] 처리 위탁" in report
+    assert "[FAIL] 정보주체의 권리와 행사 방법" in report
     assert (PolicyVersion.objects.count(), AuditEvent.objects.count()) == (0, 0)

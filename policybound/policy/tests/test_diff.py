@@ -44,7 +44,8 @@ def test_the_same_policy_has_no_changes() -> None:
 def test_a_longer_retention_is_one_change_that_needs_consent() -> None:
     [change] = changed(lambda d: purpose(d, "consulting")["retention"].update(period="P24M"))
     assert change.format("ko") == (
-        "[처리 목적과 보유 기간] 변경 컨설팅 신청: 보유 기간: 컨설팅 종료 후 12 개월 → 컨설팅 종료 후 24 개월 (새 동의 필요)"
+        "[처리 목적과 보유 기간] 변경 컨설팅 신청: 보유 기간: 컨설팅 종료 후 12 개월 (최대 수집일로부터 3 년)"
+        " → 컨설팅 종료 후 24 개월 (최대 수집일로부터 3 년) (새 동의 필요)"
     )
     assert change.format("en").endswith("(needs new consent)")
 
@@ -116,6 +117,7 @@ def test_the_cli_compares_two_files(tmp_path: Path) -> None:
     call_command("policy", "diff", str(BUNDLED_POLICY), str(revised), "--lang", "en", stdout=out)
     assert out.getvalue().splitlines() == [
         "[Purposes and retention] changed Consulting request: retention: 12 months after end of the consulting"
-        " → 24 months after end of the consulting (needs new consent)",
+        " (at most 3 years from collection) → 24 months after end of the consulting (at most 3 years from"
+        " collection) (needs new consent)",
         "1 change(s) need new consent.",
     ]

@@ -18,7 +18,7 @@ def test_each_label_is_drawn_from_the_data() -> None:
     summary = labels()
     assert summary["items"][0] == "이름, 이메일, 회사명"
     assert summary["purposes"][0] == "데모 신청"
-    assert summary["retention"][0] == "데모 신청: 데모 종료 후 6 개월"
+    assert summary["retention"][0] == "데모 신청: 데모 종료 후 6 개월 (최대 수집일로부터 12 개월)"
     assert summary["processors"][0] == "메일러"
     assert summary["transfers"][0] == "클라우드사 (미국)"
     assert summary["contact"][0] == "정보보호팀 02-0000-0000, privacy@hanbit-labs.example"
@@ -47,4 +47,8 @@ def test_a_label_links_to_the_article_that_prints_its_section() -> None:
     summary = labels()
     assert summary["purposes"][1] == "article-general"
     policy = policy_parse(policy_yaml()).policy
-    assert sections_shown(policy) == {"purposes": "article-general"}
+    assert sections_shown(policy) == {
+        "purposes": "article-general",
+        "processors": "article-general",
+        "transfers": "article-general",
+    }

@@ -310,11 +310,11 @@ def test_the_change_page_names_the_change_and_the_consent_it_needs(
     old, new = revised
     page = client.get(f"/privacy/versions/{old.short_sha}...{new.short_sha}/").content.decode()
     assert "<h2>처리 목적과 보유 기간</h2>" in page
-    assert "보유 기간: 데모 종료 후 6 개월 → 데모 종료 후 12 개월" in page
+    assert "보유 기간: 데모 종료 후 6 개월 (최대 수집일로부터 12 개월) → 데모 종료 후 12 개월" in page
     assert "새 동의가 필요한 변경이 1건 있습니다." in page
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     english = client.get(f"/privacy/versions/{old.short_sha}...{new.short_sha}/").content.decode()
-    assert "retention: 6 months after the demo held → 12 months after the demo held" in english
+    assert "retention: 6 months after the demo held (at most 12 months from collection) → 12 months after" in english
 
 
 def test_the_change_page_is_404_for_an_unknown_version(client: Client, revised: list[PolicyVersion]) -> None:
