@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "policybound.site",
     "policybound.api",
     "policybound.mailer",
+    "policybound.rights",
 ]
 
 MIDDLEWARE = [
@@ -191,6 +192,12 @@ POLICYBOUND_FORM_RATE_WINDOW_SECONDS = envint("FORM_RATE_WINDOW_SECONDS", 600, m
 POLICYBOUND_PHONE_REGION = envstr("PHONE_REGION", "KR")
 POLICYBOUND_DOUBLE_OPT_IN_PURPOSES = envlist("DOUBLE_OPT_IN_PURPOSES", ["newsletter"])
 POLICYBOUND_CONFIRM_LINK_DAYS = envint("CONFIRM_LINK_DAYS", 7, minimum=1)
+# The privacy center (policybound.rights): one-time codes, the verified session, rate limits.
+POLICYBOUND_RIGHTS_CODE_MINUTES = envint("RIGHTS_CODE_MINUTES", 15, minimum=1)
+POLICYBOUND_RIGHTS_CODE_ATTEMPTS = envint("RIGHTS_CODE_ATTEMPTS", 5, minimum=1)
+POLICYBOUND_RIGHTS_SESSION_MINUTES = envint("RIGHTS_SESSION_MINUTES", 30, minimum=1)
+POLICYBOUND_RIGHTS_ADDRESS_LIMIT = envint("RIGHTS_ADDRESS_LIMIT", 3, minimum=1)  # codes per address per window
+POLICYBOUND_RIGHTS_ADDRESS_WINDOW_SECONDS = envint("RIGHTS_ADDRESS_WINDOW_SECONDS", 3600, minimum=1)
 POLICYBOUND_ACCESS_LOG_RETENTION_DAYS = envint("ACCESS_LOG_RETENTION_DAYS", 730, minimum=365)
 POLICYBOUND_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
 # Staff console: the permission-change log (3 years at least) and the monthly access-log review.

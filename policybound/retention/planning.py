@@ -30,6 +30,7 @@ from policybound.retention.models import DestructionReason
 
 WITHDRAWAL_EVENT = "withdrawn"
 MAX_LIFETIME_EVENT = "max_lifetime"
+ERASURE_EVENT = "erasure_request"  # the person asked for deletion (retention.erasure)
 IN_FORCE = "given"
 DECISIONS = ("given", "refused", "withdrawn")  # "confirmed" only confirms a given consent
 
@@ -59,6 +60,8 @@ class EngagementRow:
             return DestructionReason.WITHDRAWAL
         if self.end_event == MAX_LIFETIME_EVENT:
             return DestructionReason.MAX_LIFETIME
+        if self.end_event == ERASURE_EVENT:
+            return DestructionReason.ERASURE_REQUEST
         return DestructionReason.PURPOSE_RETENTION
 
 
