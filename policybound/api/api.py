@@ -44,3 +44,7 @@ api.add_router("/", collection_router)
 from policybound.retention.api import router as retention_router  # noqa: E402 - routers mount after api exists
 
 api.add_router("/", retention_router)
+
+from policybound.rights.api import router as rights_router  # noqa: E402 - routers mount after api exists
+
+api.add_router("/", rights_router)

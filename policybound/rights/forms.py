@@ -49,3 +49,19 @@ class DeleteForm(forms.Form):
         label=_("I understand that this cannot be undone."),
         error_messages={"required": _("Tick the box to confirm the deletion.")},
     )
+
+
+class CorrectForm(forms.Form):
+    item = forms.ChoiceField(
+        label=_("Item to correct"),
+        error_messages={"required": _("Choose the item to correct."),
+                        "invalid_choice": _("Choose among the items shown.")},
+    )
+    value = forms.CharField(
+        label=_("Correct value"), max_length=10_000, strip=False,
+        error_messages={"required": _("Enter the correct value.")},
+    )
+
+    def __init__(self, *args: object, choices: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["item"].choices = choices  # type: ignore[attr-defined]

@@ -30,7 +30,8 @@ from django.utils.translation import gettext as _
 from policybound.audit.actors import Actor
 from policybound.audit.models import AuditAction
 from policybound.audit.services import audit_record
-from policybound.collection.models import Channel
+from policybound.collection.corrections import submission_value_correct
+from policybound.collection.models import Channel, Submission
 from policybound.collection.selectors import consent_in_force, subject_email_open
 from policybound.collection.services import ConsentNotGiven, consent_withdraw
 from policybound.lib import clock
@@ -48,8 +49,8 @@ from policybound.rights.models import (
     RequestStatus,
     RightsRequest,
 )
-from policybound.subjects.models import Subject
-from policybound.vault.services import seal
+from policybound.subjects.models import IndexKind, Subject, SubjectIndex
+from policybound.vault.services import seal, unseal
 
 REASON_MAX = 500
 NOTE_MAX = 300
@@ -331,6 +332,30 @@ def _kept_words(erasure: Erasure, policy: Policy, lang: str) -> str:
     return "\n".join(lines)
 
 
+def _erase_and_answer(
+    request: RightsRequest, *, subject: Subject, policy: Policy, actor: Actor, lang: str, moment: dt.datetime
+) -> Erasure:
+    to = subject_email_open(subject=subject)
+    with translation.override(_lang(lang)):
+        erasure = subject_erase(subject_id=subject.pk, actor=actor, as_of=moment)
+        kept = _kept_words(erasure, policy, lang)
+        if kept:
+            reason = _("Everything else was destroyed.") + "\n" + kept
+        else:
+            reason = _("Everything we held about you was destroyed.")
+    detail: dict[str, object] = {
+        "withdrawn": erasure.withdrawn,
+        "kept": [
+            {"item": k.item, "rule": k.rule, "until": timezone.localdate(k.until).isoformat()} for k in erasure.kept
+        ],
+    }
+    _answer(request, outcome=Outcome.PARTLY if erasure.kept else Outcome.DONE, reason=reason, actor=actor,
+            moment=moment, detail=detail)
+    if to:
+        answer_send(request=request, subject=None, to=to, policy=policy, lang=lang, as_of=moment)
+    return erasure
+
+
 def deletion_request_fulfil(
     *, subject: Subject, policy: Policy, actor: Actor, lang: str, as_of: dt.datetime | None = None
 ) -> tuple[RightsRequest, Erasure]:
@@ -341,26 +366,106 @@ def deletion_request_fulfil(
     """
     moment = as_of or clock.now()
     with transaction.atomic():
-        to = subject_email_open(subject=subject)
         request = rights_request_open(
             subject=subject, kind=RequestKind.DELETION, channel=RequestChannel.ONLINE,
             identity_method=IdentityMethod.EMAIL_CODE, policy=policy, actor=actor, lang=lang, as_of=moment,
         )
-        with translation.override(_lang(lang)):
-            erasure = subject_erase(subject_id=subject.pk, actor=actor, as_of=moment)
-            kept = _kept_words(erasure, policy, lang)
-            if kept:
-                reason = _("Everything else was destroyed.") + "\n" + kept
-            else:
-                reason = _("Everything we held about you was destroyed.")
-        detail: dict[str, object] = {
-            "withdrawn": erasure.withdrawn,
-            "kept": [
-                {"item": k.item, "rule": k.rule, "until": timezone.localdate(k.until).isoformat()} for k in erasure.kept
-            ],
-        }
-        _answer(request, outcome=Outcome.PARTLY if erasure.kept else Outcome.DONE, reason=reason, actor=actor,
-                moment=moment, detail=detail)
-        if to:
-            answer_send(request=request, subject=None, to=to, policy=policy, lang=lang, as_of=moment)
+        erasure = _erase_and_answer(request, subject=subject, policy=policy, actor=actor, lang=lang, moment=moment)
     return request, erasure
+
+
+def deletion_request_carry_out(
+    *, request_id: uuid.UUID | str, policy: Policy, actor: Actor, as_of: dt.datetime | None = None
+) -> Erasure:
+    """Staff carry out a deletion request received in person, by phone or letter (or through the API)."""
+    moment = as_of or clock.now()
+    with transaction.atomic():
+        request = _open_request(request_id)
+        if request.kind != RequestKind.DELETION:
+            raise RequestRefused("kind", _("Only a deletion request is carried out this way."))
+        subject = Subject.objects.select_related("data_key").get(pk=request.subject_id)
+        if subject.destroyed_at is not None:
+            raise RequestRefused("subject", _("This person's records were destroyed already."))
+        return _erase_and_answer(request, subject=subject, policy=policy, actor=actor, lang=request.language,
+                                 moment=moment)
+
+
+def rights_request_open_for_address(
+    *, email: str, kind: str, channel: str, identity_note: str, policy: Policy, actor: Actor, lang: str,
+    request_text: str = "", as_of: dt.datetime | None = None,
+) -> RightsRequest:
+    """Staff register a request received in person, by phone or by letter, for the person known by
+    ``email`` (found by blind index); identity as checked by staff, said in ``identity_note``."""
+    from policybound.rights.verification import address_digest
+
+    index = (
+        SubjectIndex.objects.filter(kind=IndexKind.EMAIL, digest=address_digest(email),
+                                    subject__destroyed_at__isnull=True)
+        .select_related("subject__data_key").first()
+    )
+    if index is None:
+        raise RequestRefused("email", _("No one we hold data about is known by this address."))
+    return rights_request_open(
+        subject=index.subject, kind=kind, channel=channel, identity_method=IdentityMethod.STAFF_CHECKED,
+        identity_note=identity_note, policy=policy, actor=actor, lang=lang, request_text=request_text, as_of=as_of,
+    )
+
+
+def rights_request_read(*, request_id: uuid.UUID | str, actor: Actor, as_of: dt.datetime | None = None
+                        ) -> tuple[RightsRequest, str]:
+    """A request with the person's own words unsealed for the staff member handling it (a ``view`` row)."""
+    moment = as_of or clock.now()
+    with transaction.atomic():
+        request = RightsRequest.objects.select_related("subject__data_key").get(pk=request_id)
+        text = ""
+        if request.request_sealed and request.subject.destroyed_at is None:
+            text = unseal(request.subject.data_key, bytes(request.request_sealed), context=request.context())
+        audit_record(actor=actor, action=AuditAction.VIEW, subject_id=request.subject_id,
+                     target=f"rights_request:{request.pk}", detail={"kind": request.kind}, as_of=moment)
+    return request, text
+
+
+def _recipients_of(policy: Policy, purpose: str, item: str) -> list[str]:
+    """Processors (and their sub-processors) and third parties that may have received ``item``."""
+    owed = []
+    for processor in policy.processors:
+        if processor.purposes and purpose not in processor.purposes:
+            continue
+        if item in processor.items:
+            owed.append(processor.code)
+        owed += [sub.code for sub in processor.sub_processors if item in sub.items]
+    owed += [party.code for party in policy.third_parties if item in party.items]
+    return owed
+
+
+def correction_request_fulfil(
+    *, subject: Subject, submission_id: int, item: str, value: object, policy: Policy, actor: Actor, lang: str,
+    as_of: dt.datetime | None = None,
+) -> RightsRequest:
+    """Correct one of the person's values now (정정); answered at once.
+
+    The recipients that could have received the old value are recorded on the request as owed a
+    notice of the correction (seed article 9.6; delivered by the sharing capability). Raises
+    ``Submission.DoesNotExist`` (not the person's) and ``collection.corrections.CorrectionRejected``.
+    """
+    moment = as_of or clock.now()
+    submission = Submission.objects.get(pk=submission_id, subject=subject)
+    with transaction.atomic():
+        request = rights_request_open(
+            subject=subject, kind=RequestKind.CORRECTION, channel=RequestChannel.ONLINE,
+            identity_method=IdentityMethod.EMAIL_CODE, policy=policy, actor=actor, lang=lang, as_of=moment,
+            detail={"submission": submission.pk, "item": item},
+        )
+        with translation.override(_lang(lang)):
+            corrected = submission_value_correct(
+                submission_id=submission.pk, item=item, value=value, policy=policy, actor=actor, as_of=moment
+            )
+            label = next((i.label.get(_lang(lang)) for i in policy.items if i.code == item), item)
+            if corrected.changed:
+                reason = _("%(item)s was corrected.") % {"item": label}
+            else:
+                reason = _("%(item)s already had this value; nothing changed.") % {"item": label}
+        owed = _recipients_of(policy, submission.purpose, item) if corrected.changed else []
+        _answer(request, outcome=Outcome.DONE, reason=reason, actor=actor, moment=moment,
+                detail={"changed": corrected.changed, "notice_owed_to": owed})
+    return request

@@ -13,5 +13,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("mine/withdraw/", views.withdraw, name="withdraw"),
     path("mine/suspend/", views.suspend, name="suspend"),
     path("mine/delete/", views.delete, name="delete"),
+    path("mine/correct/<int:submission_id>/", views.correct, name="correct"),
     path("sign-out/", views.sign_out, name="sign_out"),
 ]

@@ -25,19 +25,22 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from policybound.audit.actors import Actor, client_ip
+from policybound.collection.corrections import CorrectionRejected
+from policybound.collection.models import Submission
 from policybound.lib.ratelimit import rate_limit_hit
 from policybound.policy.schema import Policy
 from policybound.policy.selectors import policy_in_force
 from policybound.retention.erasure import ErasureBusy
 from policybound.rights.access import holds_read
 from policybound.rights.export import export_csv_rows, export_json
-from policybound.rights.forms import AddressForm, CodeForm, DeleteForm, SuspendForm, WithdrawForm
+from policybound.rights.forms import AddressForm, CodeForm, CorrectForm, DeleteForm, SuspendForm, WithdrawForm
 from policybound.rights.models import IdentityMethod, RequestChannel, RequestKind, VerificationChallenge
 from policybound.rights.selectors import subject_requests
 from policybound.rights.services import (
     RequestRefused,
     access_export_record,
     access_request_fulfil,
+    correction_request_fulfil,
     deletion_request_fulfil,
     rights_request_open,
     withdrawal_request_fulfil,
@@ -286,3 +289,35 @@ def sign_out(request: HttpRequest, policy: Policy, challenge: VerificationChalle
     response = HttpResponseRedirect(reverse("rights:center"))
     response.delete_cookie(SESSION_COOKIE, path=COOKIE_PATH)
     return response
+
+
+@verified
+@require_http_methods(["GET", "HEAD", "POST"])
+def correct(request: HttpRequest, policy: Policy, challenge: VerificationChallenge, submission_id: int) -> HttpResponse:
+    """Correct a value (정정): checked by the item's own rule, sealed in place of the old one at once."""
+    assert challenge.subject is not None
+    shown = next((s for s in _mine_context(request, policy, challenge)["data"].submissions if s.id == submission_id),
+                 None)
+    if shown is None:
+        raise Http404("not one of your submissions")
+    kinds = {i.code: i.kind for i in policy.items}
+    choices = [(v.code, v.label) for v in shown.values if kinds.get(v.code) not in ("organization", "choices")]
+    form = CorrectForm(request.POST if request.method == "POST" else None, choices=choices)
+    context = {"policy": policy, "form": form, "submission": shown}
+    if request.method != "POST":
+        return render(request, "rights/correct.html", context)
+    if not form.is_valid():
+        return render(request, "rights/correct.html", context, status=400)
+    try:
+        done = correction_request_fulfil(
+            subject=challenge.subject, submission_id=submission_id, item=form.cleaned_data["item"],
+            value=form.cleaned_data["value"], policy=policy, actor=_actor(request, challenge), lang=current_lang(),
+        )
+    except Submission.DoesNotExist:
+        raise Http404("not one of your submissions") from None
+    except CorrectionRejected as rejected:
+        for field, messages in rejected.errors.items():
+            for message in messages:
+                form.add_error(field if field in form.fields else None, message)
+        return render(request, "rights/correct.html", context, status=400)
+    return render(request, "rights/answered.html", {"policy": policy, "request_row": done, "still_here": True})
