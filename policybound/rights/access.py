@@ -235,8 +235,7 @@ def _recipients(policy: Policy, purposes: set[str], held: set[str], consented: s
             sub_items = _labels(policy, sub.items, held, lang)
             if sub_items:
                 shown.append(ShownRecipient("sub_processor", _("sub-processor"), sub.name.get(lang),
-                                            sub.tasks.get(lang).replace("{{ items }}", ", ".join(sub_items)), sub_items,
-                                            sub.country or ""))
+                                            sub.tasks.get(lang).replace("{{ items }}", ", ".join(sub_items)), sub_items))
     for party in policy.third_parties:
         if party.consent_purpose is not None and party.consent_purpose not in consented:
             continue
