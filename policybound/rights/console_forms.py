@@ -13,7 +13,7 @@ OFFLINE = [(c.value, c.label) for c in RequestChannel if c not in (RequestChanne
 class OpenForm(forms.Form):
     email = forms.EmailField(label=_("The person's e-mail address on file"), max_length=254)
     kind = forms.ChoiceField(label=_("Request"), choices=RequestKind.choices)
-    channel = forms.ChoiceField(label=_("Received"), choices=OFFLINE)
+    channel = forms.ChoiceField(label=_("How it was received"), choices=OFFLINE)
     identity_note = forms.CharField(
         label=_("How identity was checked"), max_length=300,
         help_text=_("For a proxy: which power of attorney and identity documents were seen (never a copy or a number)."),

@@ -289,6 +289,7 @@ def withdrawal_request_fulfil(
         })
     moment = as_of or clock.now()
     with transaction.atomic():
+        to = subject_email_open(subject=subject)
         request = rights_request_open(
             subject=subject, kind=RequestKind.WITHDRAWAL, channel=RequestChannel.ONLINE,
             identity_method=IdentityMethod.EMAIL_CODE, policy=policy, actor=actor, lang=lang,
@@ -311,6 +312,9 @@ def withdrawal_request_fulfil(
                 reason += "\n" + kept
         _answer(request, outcome=Outcome.DONE, reason=reason, actor=actor, moment=moment,
                 detail={"destroyed_whole": destroyed.destroyed})
+        if to:
+            answer_send(request=request, subject=None if destroyed.destroyed else subject, to=to, policy=policy,
+                        lang=lang, as_of=moment)
     return request
 
 
@@ -468,4 +472,7 @@ def correction_request_fulfil(
         owed = _recipients_of(policy, submission.purpose, item) if corrected.changed else []
         _answer(request, outcome=Outcome.DONE, reason=reason, actor=actor, moment=moment,
                 detail={"changed": corrected.changed, "notice_owed_to": owed})
+        to = subject_email_open(subject=subject)
+        if to:
+            answer_send(request=request, subject=subject, to=to, policy=policy, lang=lang, as_of=moment)
     return request

@@ -95,3 +95,29 @@ def test_the_pages_in_english_at_360(live_server, page, alice, mailoutbox):
     shot(page, "mine-en-360")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the page is {width}px wide at 360px"
+
+
+@pytest.mark.browser
+def test_the_staff_queue_shows_deadlines(live_server, page, alice, settings):
+    from policybound.console import accounts
+    from policybound.console.tests.conftest import signed_in
+    from policybound.policy.selectors import policy_in_force
+    from policybound.rights.services import rights_request_open_for_address
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    policy = policy_in_force()
+    assert policy is not None
+    officer = accounts.staff_create(username="olivia", role="privacy_officer", password="correct horse battery 7",
+                                    policy=policy, actor=Actor.system("cli:test"))
+    rights_request_open_for_address(email="alice@example.com", kind="deletion", channel="phone",
+                                    identity_note="등록된 번호로 회신 전화", policy=policy, actor=Actor.system("test"),
+                                    lang="ko")
+    session = signed_in(officer).cookies["sessionid"].value
+    page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+    page.goto(live_server.url + "/console/rights/")
+    assert page.get_by_role("heading", level=1).inner_text() == "정보주체의 요구"
+    shot(page, "console-queue-ko-1280")
+    page.get_by_role("link", name="삭제").first.click()
+    shot(page, "console-detail-ko-1280")
+    page.set_viewport_size({"width": 360, "height": 780})
+    shot(page, "console-detail-ko-360")

@@ -78,3 +78,13 @@ def test_the_correction_page_shows_the_error_beside_its_field(alice, client, mai
 def test_the_correction_page_of_another_persons_submission_is_a_404(alice, bob, client, mailoutbox):
     sign_in(client, mailoutbox)
     assert client.get(f"/privacy-center/mine/correct/{bob.submission_id}/").status_code == 404
+
+
+def test_the_correction_is_answered_by_mail_to_the_corrected_address(alice, policy, mailoutbox):
+    from policybound.mailer.models import MailKind, OutboundMail
+    from policybound.mailer.services import mail_send_due
+
+    request = correct(alice, policy, "email", "alice.new@example.com")
+    assert OutboundMail.objects.filter(kind=MailKind.RIGHTS_ANSWER, reference=f"rights_request:{request.pk}").exists()
+    mail_send_due(limit=10)
+    assert mailoutbox[-1].to == ["alice.new@example.com"]

@@ -127,3 +127,10 @@ def test_a_suspension_request_waits_for_staff_with_its_words_sealed(alice, clien
     assert response.status_code == 302
     request = RightsRequest.objects.get(kind=RequestKind.SUSPENSION)
     assert request.status == "open" and "마케팅".encode() not in bytes(request.request_sealed)
+
+
+def test_a_withdrawal_is_answered_by_mail_too_even_when_it_destroyed_the_person(alice, policy):
+    request = withdrawal_request_fulfil(subject=subject_of(alice), purposes=["marketing", "consulting"],
+                                        policy=policy.policy, actor=VISITOR, lang="ko")
+    mail = OutboundMail.objects.get(kind=MailKind.RIGHTS_ANSWER, reference=f"rights_request:{request.pk}")
+    assert mail.owns_key  # the person's key is gone; the answer has a key of its own
