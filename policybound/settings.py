@@ -198,6 +198,7 @@ POLICYBOUND_RIGHTS_CODE_ATTEMPTS = envint("RIGHTS_CODE_ATTEMPTS", 5, minimum=1)
 POLICYBOUND_RIGHTS_SESSION_MINUTES = envint("RIGHTS_SESSION_MINUTES", 30, minimum=1)
 POLICYBOUND_RIGHTS_ADDRESS_LIMIT = envint("RIGHTS_ADDRESS_LIMIT", 3, minimum=1)  # codes per address per window
 POLICYBOUND_RIGHTS_ADDRESS_WINDOW_SECONDS = envint("RIGHTS_ADDRESS_WINDOW_SECONDS", 3600, minimum=1)
+POLICYBOUND_RIGHTS_DIGEST_DAYS = envint("RIGHTS_DIGEST_DAYS", 2, minimum=0)  # the officer's daily digest
 POLICYBOUND_ACCESS_LOG_RETENTION_DAYS = envint("ACCESS_LOG_RETENTION_DAYS", 730, minimum=365)
 POLICYBOUND_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
 # Staff console: the permission-change log (3 years at least) and the monthly access-log review.

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='outboundmail',
             name='kind',
-            field=models.CharField(choices=[('consent_result', 'marketing consent result'), ('newsletter_confirm', 'newsletter sign-up confirmation'), ('rights_code', 'privacy center one-time code'), ('rights_answer', 'answer to a data-subject request')], max_length=40),
+            field=models.CharField(choices=[('consent_result', 'marketing consent result'), ('newsletter_confirm', 'newsletter sign-up confirmation'), ('rights_code', 'privacy center one-time code'), ('rights_answer', 'answer to a data-subject request'), ('rights_digest', "privacy officer's digest of requests due")], max_length=40),
         ),
     ]

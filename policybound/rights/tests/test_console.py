@@ -154,3 +154,18 @@ def test_the_console_registers_a_request_received_by_letter(alice, policy, offic
     })
     assert response.status_code == 302
     assert RightsRequest.objects.get().channel == "letter"
+
+
+def test_the_officer_gets_one_digest_a_day_of_requests_due_within_two_days(alice, policy, mailoutbox):
+    from policybound.mailer.services import mail_send_due
+    from policybound.rights.digest import officer_digest_queue
+
+    request = by_phone(policy)  # due 2025. 3. 13.
+    assert officer_digest_queue(as_of=T0 + dt.timedelta(days=7)) is None  # due in 3 days: not yet
+    mail = officer_digest_queue(as_of=T0 + dt.timedelta(days=8))
+    assert mail is not None and mail.owns_key
+    assert officer_digest_queue(as_of=T0 + dt.timedelta(days=8, hours=2)) is None  # once a day
+    mail_send_due(limit=10, as_of=T0 + dt.timedelta(days=8))
+    body = mailoutbox[-1].body
+    assert mailoutbox[-1].to == [policy.policy.contacts.officer.email]
+    assert f"/console/rights/{request.pk}/" in body and "2025. 3. 13." in body and "김앨리스" not in body
