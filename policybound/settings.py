@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "policybound.site",
     "policybound.api",
     "policybound.mailer",
+    "policybound.rights",
 ]
 
 MIDDLEWARE = [
@@ -235,6 +236,13 @@ POLICYBOUND_CONFIRM_LINK_DAYS = envint("CONFIRM_LINK_DAYS", 7, minimum=1)
 # A revised policy's change notice shows on every public page from its announcement until this many
 # days after it takes effect (PIPA 30②: changes are published so that people can see them).
 POLICYBOUND_CHANGE_NOTICE_DAYS = envint("CHANGE_NOTICE_DAYS", 30, minimum=0)
+# The privacy center (policybound.rights): one-time codes, the verified session, rate limits.
+POLICYBOUND_RIGHTS_CODE_MINUTES = envint("RIGHTS_CODE_MINUTES", 15, minimum=1)
+POLICYBOUND_RIGHTS_CODE_ATTEMPTS = envint("RIGHTS_CODE_ATTEMPTS", 5, minimum=1)
+POLICYBOUND_RIGHTS_SESSION_MINUTES = envint("RIGHTS_SESSION_MINUTES", 30, minimum=1)
+POLICYBOUND_RIGHTS_ADDRESS_LIMIT = envint("RIGHTS_ADDRESS_LIMIT", 3, minimum=1)  # codes per address per window
+POLICYBOUND_RIGHTS_ADDRESS_WINDOW_SECONDS = envint("RIGHTS_ADDRESS_WINDOW_SECONDS", 3600, minimum=1)
+POLICYBOUND_RIGHTS_DIGEST_DAYS = envint("RIGHTS_DIGEST_DAYS", 2, minimum=0)  # the officer's daily digest
 POLICYBOUND_ACCESS_LOG_RETENTION_DAYS = envint("ACCESS_LOG_RETENTION_DAYS", 730, minimum=365)
 POLICYBOUND_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
 # Staff console: the permission-change log (3 years at least) and the monthly access-log review.

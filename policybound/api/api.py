@@ -48,3 +48,6 @@ api.add_router("/", retention_router)
 from policybound.retention.api_health import router as health_router  # noqa: E402 - routers mount after api exists
 
 api.add_router("/", health_router)
+from policybound.rights.api import router as rights_router  # noqa: E402 - routers mount after api exists
+
+api.add_router("/", rights_router)

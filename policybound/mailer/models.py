@@ -29,6 +29,9 @@ class MailKind(models.TextChoices):
 
     CONSENT_RESULT = "consent_result", pgettext_lazy("mail kind", "marketing consent result")
     NEWSLETTER_CONFIRM = "newsletter_confirm", pgettext_lazy("mail kind", "newsletter sign-up confirmation")
+    RIGHTS_CODE = "rights_code", pgettext_lazy("mail kind", "privacy center one-time code")
+    RIGHTS_ANSWER = "rights_answer", pgettext_lazy("mail kind", "answer to a data-subject request")
+    RIGHTS_DIGEST = "rights_digest", pgettext_lazy("mail kind", "privacy officer's digest of requests due")
 
 
 class MailStatus(models.TextChoices):

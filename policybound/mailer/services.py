@@ -82,14 +82,17 @@ def mail_enqueue(
     as_of: dt.datetime | None = None,
     headers: Mapping[str, str] | None = None,
     reference: str = "",
+    send_on_commit: bool = True,
 ) -> OutboundMail:
     """Queue a mail to ``to``, sealed under ``subject``'s data key, and send it right after commit.
 
     Call it inside the transaction that stores what the mail confirms. ``subject`` is ``None`` only
     for a mail about no data subject; it is sealed under a key of its own, destroyed once it is done.
     ``headers`` are extra mail headers (``List-Unsubscribe``); ``reference`` a pseudonymous pointer to
-    what the mail confirms (``receipt:<id>``). Raises ``ValueError`` for an unknown kind or an empty
-    address, ``KeyDestroyed`` if the subject has been erased.
+    what the mail confirms (``receipt:<id>``). ``send_on_commit=False`` leaves the first attempt to the
+    sender (``mail_send_due``, the worker): the privacy center's one-time codes use it, so a request
+    for a known address takes as long as one for an unknown address (no mail server in the request).
+    Raises ``ValueError`` for an unknown kind or an empty address, ``KeyDestroyed`` if the subject has been erased.
     """
     if kind not in MailKind.values:
         raise ValueError(f"unknown mail kind {kind!r}")
@@ -114,7 +117,8 @@ def mail_enqueue(
     if headers:
         mail.headers_sealed = seal(key, json.dumps(dict(headers)), context=mail.context("headers"))
     mail.save(force_insert=True)
-    transaction.on_commit(partial(_send_after_commit, mail.pk, as_of))
+    if send_on_commit:
+        transaction.on_commit(partial(_send_after_commit, mail.pk, as_of))
     return mail
 
 

@@ -84,6 +84,7 @@ class DestructionReason(models.TextChoices):
     ACCESS_LOG_RETENTION = "access_log_retention", pgettext_lazy("destruction register", "access log retention period ended")
     PERMISSION_LOG_RETENTION = "permission_log_retention", pgettext_lazy("destruction register", "permission-change log retention period ended")
     MANUAL = "manual", pgettext_lazy("destruction register", "recorded by hand")
+    ERASURE_REQUEST = "erasure_request", pgettext_lazy("destruction register", "the person asked for deletion")
 
 
 class DestructionMethod(models.TextChoices):

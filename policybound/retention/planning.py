@@ -32,6 +32,7 @@ from policybound.retention.models import DestructionReason
 # lifetime reached, and a period counted from collection run out while the engagement was open.
 MAX_LIFETIME_EVENT = "max_lifetime"
 PERIOD_END_EVENT = "period_ended"
+ERASURE_EVENT = "erasure_request"  # the person asked for deletion (retention.erasure)
 IN_FORCE = "given"
 DECISIONS = ("given", "refused", "withdrawn")  # "confirmed" only confirms a given consent
 
@@ -62,6 +63,8 @@ class EngagementRow:
             return DestructionReason.WITHDRAWAL
         if self.end_event == MAX_LIFETIME_EVENT:
             return DestructionReason.MAX_LIFETIME
+        if self.end_event == ERASURE_EVENT:
+            return DestructionReason.ERASURE_REQUEST
         return DestructionReason.PURPOSE_RETENTION
 
 

@@ -131,7 +131,12 @@ class Command(BaseCommand):
 
     def _mail(self) -> None:
         from policybound.mailer.services import mail_send_due
+        from policybound.rights.digest import officer_digest_queue
 
+        try:
+            officer_digest_queue()  # once a day, if requests of data subjects fall due (rights app)
+        except Exception:
+            logger.exception("queueing the privacy officer's digest failed; trying again later")
         try:
             report = mail_send_due()
         except Exception:
