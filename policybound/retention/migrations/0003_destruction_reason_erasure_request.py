@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('retention', '0001_legal_hold_register'),
+        ('retention', '0002_worker_beat'),
     ]
 
     operations = [
