@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from policybound.vault.keys import decode_key, key_id
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -97,3 +99,29 @@ def test_serve_serves_the_forms_and_static_files(server: str) -> None:
     assert 'name="csrfmiddlewaretoken"' in form
     css = urllib.request.urlopen(server + "/static/site/site.css", timeout=10)
     assert css.status == 200
+
+
+def test_every_entry_point_refuses_to_start_without_the_key_the_data_needs(tmp_path: Path) -> None:
+    """First start generates the keys; a lost ``index.key`` then stops serve, the worker, a command and
+    a web process with one line naming the key, and no key is generated in its place."""
+    assert policybound("migrate", data_dir=tmp_path).returncode == 0
+    first = policybound("worker", "--once", "--mail-every", "0", data_dir=tmp_path)
+    assert first.returncode == 0, first.stderr[-2000:]
+    index_file = tmp_path / "index.key"
+    needed = key_id(decode_key(index_file.read_text(), where="index.key"))
+    (tmp_path / "index.key").unlink()
+    for args in (
+        ("serve", "--no-scheduler", "--bind", f"127.0.0.1:{free_port()}"),
+        ("worker", "--once", "--mail-every", "0"),
+        ("audit", "verify"),
+    ):
+        result = policybound(*args, data_dir=tmp_path)
+        assert result.returncode == 78, (args, result.stderr[-2000:])
+        assert "refusing to start: index key missing" in result.stderr
+        assert f"needs index key {needed}" in result.stderr and "Traceback" not in result.stderr
+    web = subprocess.run(
+        [sys.executable, "-c", "import policybound.wsgi"],
+        cwd=REPO, env=embedded_env(tmp_path), capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert web.returncode != 0 and f"needs index key {needed}" in web.stderr
+    assert not (tmp_path / "index.key").exists()

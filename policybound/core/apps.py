@@ -1,8 +1,19 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.apps import AppConfig
 
 
 class CoreConfig(AppConfig):
     name = "policybound.core"
     label = "core"
+
+    def ready(self) -> None:
+        """Every process (web, worker, command) makes the data directory private before it touches it."""
+        from django.conf import settings
+
+        from policybound.lib.datadir import data_dir_secure, umask_private
+
+        umask_private()
+        data_dir_secure(Path(settings.DATA_DIR))

@@ -31,6 +31,7 @@ from policybound.lib import clock
 from policybound.lib.env import envstr
 from policybound.retention.selectors import sweep_ran_since
 from policybound.retention.sweep import retention_sweep
+from policybound.vault.keys import vault_keys_ensure
 
 logger = logging.getLogger("policybound.worker")
 
@@ -78,6 +79,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         at = _time_of_day(options["at"] or envstr("SWEEP_TIME", "03:00"))
+        vault_keys_ensure()  # wrong or missing keys stop the worker now, not every sweep later
         stop = threading.Event()
 
         def request_stop(signum: int, frame: FrameType | None) -> None:
