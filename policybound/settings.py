@@ -137,6 +137,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "console/locked.html"
 OTP_TOTP_ISSUER = envstr("OTP_ISSUER", "policybound")  # the name staff see in their authenticator app
+# Sessions in django_session under a SHA-256 digest of their key, so a leaked row is no cookie.
+SESSION_ENGINE = "policybound.console.sessions"
 SESSION_COOKIE_AGE = envint("STAFF_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
