@@ -149,6 +149,8 @@ AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]  # masked in the attempt's stored form data
 OTP_TOTP_ISSUER = envstr("OTP_ISSUER", "policybound")  # the name staff see in their authenticator app
+# Sessions in django_session under a SHA-256 digest of their key, so a leaked row is no cookie.
+SESSION_ENGINE = "policybound.console.sessions"
 SESSION_COOKIE_AGE = envint("STAFF_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True

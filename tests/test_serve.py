@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from policybound.vault.keys import decode_key, key_id
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -177,3 +179,27 @@ def test_serve_restarts_a_killed_worker_and_logs_it(served: Served) -> None:
     wait_for(lambda: len(worker_pids(served.log)) == 3, seconds=60, what="the second death was not restarted", log=served.log)
     assert f"policybound worker (pid {second}) died (killed by SIGKILL)" in served.log.read_text()
     assert "restarting it in 2 s" in served.log.read_text()
+def test_every_entry_point_refuses_to_start_without_the_key_the_data_needs(tmp_path: Path) -> None:
+    """First start generates the keys; a lost ``index.key`` then stops serve, the worker, a command and
+    a web process with one line naming the key, and no key is generated in its place."""
+    assert policybound("migrate", data_dir=tmp_path).returncode == 0
+    first = policybound("worker", "--once", "--mail-every", "0", data_dir=tmp_path)
+    assert first.returncode == 0, first.stderr[-2000:]
+    index_file = tmp_path / "index.key"
+    needed = key_id(decode_key(index_file.read_text(), where="index.key"))
+    (tmp_path / "index.key").unlink()
+    for args in (
+        ("serve", "--no-scheduler", "--bind", f"127.0.0.1:{free_port()}"),
+        ("worker", "--once", "--mail-every", "0"),
+        ("audit", "verify"),
+    ):
+        result = policybound(*args, data_dir=tmp_path)
+        assert result.returncode == 78, (args, result.stderr[-2000:])
+        assert "refusing to start: index key missing" in result.stderr
+        assert f"needs index key {needed}" in result.stderr and "Traceback" not in result.stderr
+    web = subprocess.run(
+        [sys.executable, "-c", "import policybound.wsgi"],
+        cwd=REPO, env=embedded_env(tmp_path), capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert web.returncode != 0 and f"needs index key {needed}" in web.stderr
+    assert not (tmp_path / "index.key").exists()

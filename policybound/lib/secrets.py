@@ -24,7 +24,7 @@ def data_dir_secret(data_dir: Path, name: str, *, nbytes: int = 48) -> str:
         return path.read_text(encoding="ascii").strip()
     except FileNotFoundError:
         pass
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # lib.datadir: the data dir is private
     value = secrets.token_urlsafe(nbytes)
     fd, temporary = tempfile.mkstemp(dir=data_dir, prefix=f".{name}.")  # mode 0600
     try:

@@ -11,13 +11,16 @@ Three independent secrets, each 32 random bytes written as base64url (``policybo
   rotate with the master key: a blind index computed today must still find the row written last year,
   and last year's audit rows must still verify.
 
-Each may also come from a file (``*_FILE``, handled by settings). When one is not set it is generated
-once into ``DATA_DIR`` (``master.key``, ``archive.key``, ``index.key``, mode 0600) with a WARNING:
-those files must be backed up, apart from the database backups, since without them every encrypted
-value is gone. Production sets all three (the ``vault.W001`` system check says so).
+Each may also come from a file (``*_FILE``, handled by settings). When one is not set it is read from
+``DATA_DIR`` (``master.key``, ``archive.key``, ``index.key``, mode 0600), and generated there with a
+WARNING only on a first start with an empty database: those files must be backed up, apart from the
+database backups, since without them every encrypted value is gone. Production sets all three (the
+``vault.W001`` system check says so).
 
-Keys are read from settings on first use, never at import, and cached for the process; a change of the
-settings (tests) clears the cache.
+Keys are read from settings on first use, never at import, checked against what the database records
+(:mod:`policybound.vault.keycheck`: a missing or wrong key raises ``KeysRefused`` naming the key id the
+data needs, so every entry point that loads keys refuses to run), and cached for the process; a change
+of the settings (tests) clears the cache.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from django.core.exceptions import ImproperlyConfigured
 from policybound.lib.secrets import data_dir_secret
 from policybound.vault.aead import KEY_BYTES
 from policybound.vault.errors import UnknownMasterKey
+from policybound.vault.keycheck import Offered, key_generation_allowed, key_generation_check, keyring_check
 
 logger = logging.getLogger(__name__)
 
@@ -52,16 +56,18 @@ class KeySource:
     old_setting: str | None
     filename: str
     label: str
+    kind: str  # as recorded in vault.KeyCheck
 
 
-MASTER = KeySource("POLICYBOUND_MASTER_KEY", "POLICYBOUND_MASTER_KEY_OLD", "master.key", "master key")
+MASTER = KeySource("POLICYBOUND_MASTER_KEY", "POLICYBOUND_MASTER_KEY_OLD", "master.key", "master key", "master")
 ARCHIVE = KeySource(
     "POLICYBOUND_ARCHIVE_MASTER_KEY",
     "POLICYBOUND_ARCHIVE_MASTER_KEY_OLD",
     "archive.key",
     "archive master key",
+    "archive",
 )
-INDEX = KeySource("POLICYBOUND_INDEX_KEY", None, "index.key", "index key")
+INDEX = KeySource("POLICYBOUND_INDEX_KEY", None, "index.key", "index key", "index")
 SOURCES = (MASTER, ARCHIVE, INDEX)
 
 
@@ -133,43 +139,85 @@ def _old_keys(source: KeySource) -> list[bytes]:
     ]
 
 
+def _generate(source: KeySource, path: Path) -> str:
+    text = data_dir_secret(path.parent, source.filename, nbytes=KEY_BYTES)
+    logger.warning(
+        "%s is not set: generated a new %s in %s. Back this file up now, apart from the database "
+        "backups: without it every value it protects is lost. In production set %s instead.",
+        source.setting,
+        source.label,
+        path,
+        source.setting,
+    )
+    return text
+
+
 def _embedded(source: KeySource) -> bytes:
+    """The key in ``DATA_DIR``; generated only on a first start (refused otherwise, naming the key).
+
+    A first start generates every key left to a file at once, not only the one asked for: a process
+    that imports people before the first ``serve`` must not leave the archive key to a later start,
+    when the database already holds data keys and a missing key file means a lost key.
+    """
     data_dir = Path(settings.DATA_DIR)
     path = data_dir / source.filename
-    created = not path.exists()
-    text = data_dir_secret(data_dir, source.filename, nbytes=KEY_BYTES)
-    if created:
-        logger.warning(
-            "%s is not set: generated a new %s in %s. Back this file up now, apart from the database "
-            "backups: without it every value it protects is lost. In production set %s instead.",
-            source.setting,
-            source.label,
-            path,
-            source.setting,
-        )
+    if path.exists():
+        return decode_key(path.read_text(encoding="ascii"), where=str(path))
+    key_generation_check(kind=source.kind, label=source.label, setting=source.setting, path=path)
+    text = _generate(source, path)
+    for other in SOURCES:
+        other_path = data_dir / other.filename
+        unset = other is not source and _configured(other) is None and not other_path.exists()
+        if unset and key_generation_allowed(other.kind):
+            _generate(other, other_path)
     return decode_key(text, where=str(path))
 
 
-def _current(source: KeySource) -> bytes:
+def _current(source: KeySource) -> tuple[bytes, str]:
+    """The current key and where it came from (a setting's name or a file's path, never the value)."""
     text = _configured(source)
-    return decode_key(text, where=source.setting) if text is not None else _embedded(source)
+    if text is not None:
+        return decode_key(text, where=source.setting), source.setting
+    return _embedded(source), str(Path(settings.DATA_DIR) / source.filename)
 
 
 _lock = threading.Lock()
 _keyrings: dict[str, Keyring] = {}
-_secrets: dict[str, bytes] = {}
 _derived: dict[bytes, bytes] = {}
+
+
+def _load(source: KeySource) -> Keyring:
+    """Read the keyring and check it against the database (:mod:`policybound.vault.keycheck`).
+
+    Done outside ``_lock``: the check reads and writes the database, and a thread holding a database
+    lock must never wait here for a thread that waits for that database lock.
+    """
+    secret, origin = _current(source)
+    current = MasterKey.of(secret)
+    keys = {key.id: key for key in map(MasterKey.of, _old_keys(source))}
+    keys[current.id] = current
+    keyring_check(
+        Offered(
+            kind=source.kind,
+            label=source.label,
+            current_id=current.id,
+            secrets={key.id: key.secret for key in keys.values()},
+            origin=origin,
+            setting=source.setting,
+            old_setting=source.old_setting,
+        )
+    )
+    return Keyring(label=source.label, current=current, keys=keys)
 
 
 def _keyring(source: KeySource) -> Keyring:
     with _lock:
         ring = _keyrings.get(source.setting)
-        if ring is None:
-            current = MasterKey.of(_current(source))
-            keys = {key.id: key for key in map(MasterKey.of, _old_keys(source))}
-            keys[current.id] = current
-            ring = _keyrings[source.setting] = Keyring(label=source.label, current=current, keys=keys)
-        return ring
+    if ring is None:
+        loaded = _load(source)
+        with _lock:
+            ring = _keyrings.setdefault(source.setting, loaded)
+    return ring
 
 
 def master_keyring() -> Keyring:
@@ -181,11 +229,8 @@ def archive_keyring() -> Keyring:
 
 
 def index_key() -> bytes:
-    with _lock:
-        secret = _secrets.get(INDEX.setting)
-        if secret is None:
-            secret = _secrets[INDEX.setting] = _current(INDEX)
-        return secret
+    """The index key (it never rotates: its keyring holds it alone)."""
+    return _keyring(INDEX).current.secret
 
 
 def derived_key(info: bytes) -> bytes:
@@ -200,7 +245,10 @@ def derived_key(info: bytes) -> bytes:
 
 
 def vault_keys_ensure() -> None:
-    """Load (in embedded mode: create) every key now, so a misconfiguration stops start-up."""
+    """Load and check every key now (on a first start: create), so wrong or missing keys stop start-up.
+
+    Raises :class:`~policybound.vault.errors.KeysRefused` naming the key id the data needs.
+    """
     master_keyring()
     archive_keyring()
     index_key()
@@ -210,7 +258,6 @@ def keys_reset() -> None:
     """Forget every cached key (after the settings change; tests)."""
     with _lock:
         _keyrings.clear()
-        _secrets.clear()
         _derived.clear()
 
 

@@ -32,3 +32,31 @@ class DataKey(models.Model):
     @property
     def is_destroyed(self) -> bool:
         return self.destroyed_at is not None or not self.wrapped_key
+
+    @staticmethod
+    def wrap_aad(key_id: uuid.UUID) -> bytes:
+        """The associated data of a wrap: the row's id, so a wrapped key copied onto another row fails."""
+        return f"datakey:{key_id}".encode()
+
+
+class KeyCheck(models.Model):
+    """A key the database's data was written under, recorded by a keyed check value, never the key.
+
+    ``check_value`` is HMAC-SHA256(key, ``policybound key check v1 <kind>``): it proves that a key
+    offered at start-up is the one the data needs without letting anyone holding the database
+    recompute or test guesses of the key (32 random bytes). ``current`` marks the key that wrapped new
+    data last; start-up refuses a keyring that does not hold it (:mod:`policybound.vault.keycheck`).
+    """
+
+    kind = models.CharField(max_length=16, help_text="master, archive or index")
+    key_id = models.CharField(max_length=16, help_text="first 8 hex of the key's SHA-256, as on DataKey rows")
+    check_value = models.CharField(max_length=64, help_text="hex HMAC-SHA256 of a fixed text under the key")
+    registered_at = models.DateTimeField()
+    current = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = "key check"
+        constraints = [models.UniqueConstraint(fields=["kind", "key_id"], name="vault_keycheck_kind_key_id")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} key {self.key_id}{' (current)' if self.current else ''}"

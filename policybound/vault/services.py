@@ -106,13 +106,9 @@ def data_key_cache_clear() -> None:
     _cache.clear()
 
 
-def _wrap_aad(key_id: uuid.UUID) -> bytes:
-    return f"datakey:{key_id}".encode()
-
-
 def _unwrap(key: DataKey, ring: Keyring) -> bytes:
     master = ring.get(key.master_key_id)
-    return aead_open(master.secret, bytes(key.wrapped_key), aad=_wrap_aad(key.id), what=f"DataKey {key.id}")
+    return aead_open(master.secret, bytes(key.wrapped_key), aad=DataKey.wrap_aad(key.id), what=f"DataKey {key.id}")
 
 
 def _data_key(key: DataKey) -> bytes:
@@ -132,7 +128,7 @@ def data_key_create() -> DataKey:
     secret = os.urandom(KEY_BYTES)
     key = DataKey.objects.create(
         id=key_id,
-        wrapped_key=aead_seal(master.secret, secret, aad=_wrap_aad(key_id)),
+        wrapped_key=aead_seal(master.secret, secret, aad=DataKey.wrap_aad(key_id)),
         master_key_id=master.id,
         created_at=clock.now(),
     )
@@ -228,7 +224,7 @@ def keys_rotate(*, batch_size: int = 500, on_batch: Callable[[int], None] | None
                     unreadable += 1
                     continue
                 secret = _unwrap(key, ring)
-                key.wrapped_key = aead_seal(current.secret, secret, aad=_wrap_aad(key.id))
+                key.wrapped_key = aead_seal(current.secret, secret, aad=DataKey.wrap_aad(key.id))
                 key.master_key_id = current.id
                 changed.append(key)
             if not changed:

@@ -77,6 +77,9 @@ def otp_view(request: HttpRequest) -> HttpResponse:
             accepted = twofactor.totp_verify(user=user, token=token)
         if accepted is not None:
             otp_login(request, accepted)
+            # A new session key for the verified session: a key seen before this step (the password
+            # step's) no longer opens anything. Django's login() already rotated it at the password.
+            request.session.cycle_key()
             twofactor.staff_login_record(user=user, ip=client_ip(request), enrolled=enrolling)
             return redirect(next_url)
         twofactor.staff_login_failed_record(user_id=user.pk, ip=client_ip(request), step="totp")

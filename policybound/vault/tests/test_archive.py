@@ -3,8 +3,9 @@ from __future__ import annotations
 import pytest
 
 from policybound.lib.testing import key_new
-from policybound.vault.errors import DecryptionFailed, KeyDestroyed, UnknownMasterKey
+from policybound.vault.errors import DecryptionFailed, KeyDestroyed, KeysRefused, UnknownMasterKey
 from policybound.vault.keys import archive_keyring
+from policybound.vault.models import KeyCheck
 from policybound.vault.services import (
     archive_data_key_create,
     archive_data_key_rewrap,
@@ -12,6 +13,8 @@ from policybound.vault.services import (
     archive_seal,
     archive_unseal,
 )
+
+pytestmark = pytest.mark.django_db  # loading a key checks it against the database
 
 CONTEXT = "archive:record-1:email"
 
@@ -27,10 +30,20 @@ def test_it_does_not_depend_on_the_live_master_key(vault_keys):
     assert archive_unseal(sealed, context=CONTEXT) == "alice.kim@example.com"
 
 
-def test_it_needs_the_archive_key(vault_keys):
+def test_it_refuses_another_archive_key_naming_the_one_the_data_needs(vault_keys):
+    sealed = archive_seal("alice.kim@example.com", context=CONTEXT)
+    needed = archive_key_id(sealed)
+    vault_keys.POLICYBOUND_ARCHIVE_MASTER_KEY = key_new()
+    with pytest.raises(KeysRefused, match=f"database needs archive master key {needed}"):
+        archive_unseal(sealed, context=CONTEXT)
+
+
+def test_it_names_an_unconfigured_archive_key_in_a_record(vault_keys):
+    """A record from another archive (restored from elsewhere) names the key it needs."""
     sealed = archive_seal("alice.kim@example.com", context=CONTEXT)
     vault_keys.POLICYBOUND_ARCHIVE_MASTER_KEY = key_new()
-    with pytest.raises(UnknownMasterKey):
+    KeyCheck.objects.filter(kind="archive").delete()  # an archive database this keyring never saw
+    with pytest.raises(UnknownMasterKey, match=archive_key_id(sealed)):
         archive_unseal(sealed, context=CONTEXT)
 
 

@@ -2,8 +2,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from policybound.lib.testing import key_new
+from policybound.vault.models import KeyCheck
 from policybound.vault.services import blind_index
+
+pytestmark = pytest.mark.django_db  # loading a key checks it against the database
 
 
 def test_it_is_stable():
@@ -24,6 +29,7 @@ def test_it_differs_between_kinds():
 
 def test_it_is_keyed_by_the_index_key(vault_keys):
     before = blind_index("email", "alice.kim@example.com")
+    KeyCheck.objects.all().delete()  # another, empty database: its own index key
     vault_keys.POLICYBOUND_INDEX_KEY = key_new()
     assert blind_index("email", "alice.kim@example.com") != before
 

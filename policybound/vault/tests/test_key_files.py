@@ -8,6 +8,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 from policybound.vault.keys import archive_keyring, encode_key, index_key, master_keyring
 
+pytestmark = pytest.mark.django_db  # loading a key checks it against the database
+
 
 @pytest.fixture
 def embedded(vault_keys, tmp_path):

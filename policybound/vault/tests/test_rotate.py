@@ -7,8 +7,8 @@ from django.core.management import call_command
 
 from policybound.audit.models import AuditEvent
 from policybound.lib.testing import key_new
-from policybound.vault.errors import UnknownMasterKey
-from policybound.vault.keys import master_keyring
+from policybound.vault.errors import KeysRefused
+from policybound.vault.keys import keys_reset, master_keyring
 from policybound.vault.models import DataKey
 from policybound.vault.services import (
     data_key_cache_clear,
@@ -63,12 +63,24 @@ def test_it_wraps_new_keys_under_the_new_master_key(vault_keys):
     assert data_key_create().master_key_id == new_id
 
 
-def test_it_fails_clearly_when_the_old_master_key_is_missing(vault_keys):
+def test_it_refuses_a_new_master_key_without_the_old_one(vault_keys):
     key = data_key_create()
     sealed = seal(key, "alice.kim@example.com", context="c")
     vault_keys.POLICYBOUND_MASTER_KEY = key_new()
     data_key_cache_clear()
-    with pytest.raises(UnknownMasterKey, match=key.master_key_id):
+    with pytest.raises(KeysRefused, match=f"the database needs master key {key.master_key_id}"):
+        unseal(key, sealed, context="c")
+
+
+def test_it_names_a_master_key_a_row_needs_when_it_is_not_configured(vault_keys):
+    """A DataKey under a key the keyring never saw (a row restored from elsewhere) names that key."""
+    key = data_key_create()
+    sealed = seal(key, "alice.kim@example.com", context="c")
+    data_key_cache_clear()
+    DataKey.objects.filter(id=key.id).update(master_key_id="0badc0de")
+    key.refresh_from_db()
+    keys_reset()  # the next process start
+    with pytest.raises(KeysRefused, match="live data keys are wrapped under 0badc0de"):
         unseal(key, sealed, context="c")
 
 
@@ -81,11 +93,12 @@ def test_it_leaves_destroyed_keys_destroyed(vault_keys):
     assert bytes(alice.wrapped_key) == b""
 
 
-def test_it_counts_keys_whose_master_key_is_not_configured(vault_keys):
-    data_key_create()
+def test_it_does_not_rotate_onto_a_key_without_the_old_one(vault_keys):
+    old_id = data_key_create().master_key_id
     vault_keys.POLICYBOUND_MASTER_KEY = key_new()
-    result = keys_rotate()
-    assert (result.rewrapped, result.unreadable) == (0, 1)
+    with pytest.raises(KeysRefused, match=old_id):
+        keys_rotate()
+    assert set(DataKey.objects.values_list("master_key_id", flat=True)) == {old_id}
 
 
 def test_it_records_the_rotation_in_the_audit_log(vault_keys):

@@ -34,6 +34,7 @@ from policybound.lib import clock
 from policybound.retention.health import BEAT_SECONDS, slot_start, sweep_time, worker_beat
 from policybound.retention.selectors import sweep_ran_since
 from policybound.retention.sweep import retention_sweep, worker_name
+from policybound.vault.keys import vault_keys_ensure
 
 logger = logging.getLogger("policybound.worker")
 
@@ -77,6 +78,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         at = _time_of_day(options["at"]) if options["at"] else sweep_time()
+        vault_keys_ensure()  # wrong or missing keys stop the worker now, not every sweep later
         stop = threading.Event()
 
         def request_stop(signum: int, frame: FrameType | None) -> None:
