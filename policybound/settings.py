@@ -192,6 +192,8 @@ POLICYBOUND_PHONE_REGION = envstr("PHONE_REGION", "KR")
 POLICYBOUND_DOUBLE_OPT_IN_PURPOSES = envlist("DOUBLE_OPT_IN_PURPOSES", ["newsletter"])
 POLICYBOUND_CONFIRM_LINK_DAYS = envint("CONFIRM_LINK_DAYS", 7, minimum=1)
 POLICYBOUND_ACCESS_LOG_RETENTION_DAYS = envint("ACCESS_LOG_RETENTION_DAYS", 730, minimum=365)
+# The audit log's chains: writers queue only when more than this many write at the same moment.
+POLICYBOUND_AUDIT_CHAINS = envint("AUDIT_CHAINS", 16, minimum=1)
 POLICYBOUND_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
 # Staff console: the permission-change log (3 years at least) and the monthly access-log review.
 POLICYBOUND_PERMISSION_LOG_RETENTION_DAYS = envint("PERMISSION_LOG_RETENTION_DAYS", 1095, minimum=1095)
