@@ -23,9 +23,12 @@ def create_sequence(apps, schema_editor):
     with schema_editor.connection.cursor() as cursor:
         cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {SEQUENCE}")
         cursor.execute(
-            f"SELECT setval('{SEQUENCE}', GREATEST(1, (SELECT COALESCE(MAX(sequence), 0) FROM audit_auditevent),"
-            " (SELECT COALESCE(MAX(sequence), 0) FROM audit_chainhead)))"
+            "SELECT GREATEST((SELECT COALESCE(MAX(sequence), 0) FROM audit_auditevent),"
+            " (SELECT COALESCE(MAX(sequence), 0) FROM audit_chainhead))"
         )
+        (last,) = cursor.fetchone()
+        # The next number is last + 1 (1 on an empty log: is_called false).
+        cursor.execute(f"SELECT setval('{SEQUENCE}', %s, %s)", [max(1, last), last > 0])
 
 
 def drop_sequence(apps, schema_editor):
