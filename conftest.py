@@ -100,6 +100,16 @@ def vault_keys(settings: Any) -> Any:
     return vault_keys_fresh(settings)
 
 
+@pytest.fixture(autouse=True)
+def notice_cache_fresh() -> Iterator[None]:
+    """No notice row cached by an earlier test (whose database rows are gone) survives into this one."""
+    from policybound.collection.receipts import notice_cache_clear
+
+    notice_cache_clear()
+    yield
+    notice_cache_clear()
+
+
 @pytest.fixture
 def now() -> Iterator[dt.datetime]:
     """The clock (``policybound.lib.clock``) frozen at ``NOW``, Monday 2025-03-03 10:00 UTC, for the test."""

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bench import intake, retention
+from bench import audit_verify, intake, retention
 
-BENCHMARKS = [retention.main, intake.main]
+BENCHMARKS = [retention.main, intake.main, audit_verify.main]
 
 
 def main() -> None:

@@ -12,7 +12,9 @@ one ``make run`` serves) and then, on the same database:
    Django's locmem backend (nothing is printed or sent).
 
 It prints both (submissions per second, milliseconds per submission, p50/p95 latency), their ratio,
-and where the service's time went. A short warm-up of each runs first and is not counted. It runs in a
+and where the service's time went. ``--rounds R`` (default 3) splits the N calls into R interleaved
+rounds (bare, service, service, bare, ...), and prints each round's ratio and the median with its
+spread, with the machine's load average. A short warm-up of each runs first and is not counted. It runs in a
 database of its own (Django's test-database machinery: ``test_<name>`` on PostgreSQL when
 ``POLICYBOUND_DATABASE_URL`` is set, a file under ``POLICYBOUND_DATA_DIR`` on SQLite), created and
 dropped by the run (``--keep`` keeps it), so it never touches real data. Not a test: nothing asserts a
@@ -154,7 +156,7 @@ def profile(timer: Timer) -> None:
     timer.wrap(services, "seal", "vault seal (submitted values)")
     timer.wrap(services, "_store_receipts", "receipts (_store_receipts)")
     timer.wrap(services, "_store_engagements", "engagements (_store_engagements)")
-    timer.wrap(services, "audit_record", "audit_record (enter, consent)")
+    timer.wrap(services, "audit_record_many", "audit_record_many (enter, consent)")
     timer.wrap(services, "_mails_queue", "mail enqueue (_mails_queue)")
     timer.wrap(mailer, "_send_after_commit", "mail send after commit (locmem)")
     timer.wrap(subjects, "blind_index", "blind index (in subject, organization find/create)")
@@ -170,7 +172,7 @@ def profile(timer: Timer) -> None:
 # --- the run -----------------------------------------------------------------------------------
 
 
-def run(n: int, warmup: int, keep: bool) -> None:
+def run(n: int, warmup: int, keep: bool, rounds: int = 3) -> None:
     _setup_django()
     from django.conf import settings
     from django.db import connection, connections
@@ -184,7 +186,7 @@ def run(n: int, warmup: int, keep: bool) -> None:
     old = setup_databases(verbosity=0, interactive=False, aliases={"default"})
     try:
         with override_settings(EMAIL_BACKEND=LOCMEM):
-            _measure(n, warmup)
+            _measure(n, warmup, rounds)
     finally:
         if keep:
             print(f"  kept the database {connection.settings_dict['NAME']}")
@@ -192,7 +194,7 @@ def run(n: int, warmup: int, keep: bool) -> None:
             teardown_databases(old, verbosity=0)
 
 
-def _measure(n: int, warmup: int) -> None:
+def _measure(n: int, warmup: int, rounds: int = 3) -> None:
     from django.conf import settings
     from django.core import mail as django_mail
 
@@ -215,17 +217,37 @@ def _measure(n: int, warmup: int) -> None:
           f"optional consents: {', '.join(optional) or 'none'} (given on half the calls)")
 
     scratch_create(columns)
-    bare_inserts(calls[:warmup], columns)
-    bare = bare_inserts(calls[warmup:], columns)
-    scratch_drop()
-
     record = services.submission_record
+    bare_inserts(calls[:warmup], columns)
     _timed(calls[:warmup], lambda call: record(**call))
     timer = Timer()
     profile(timer)
     django_mail.outbox = []
-    served = _timed(calls[warmup:], lambda call: record(**call))
-    _report(n, bare, served, timer, mails=len(django_mail.outbox))
+    timed = calls[warmup:]
+    size = max(1, len(timed) // max(1, rounds))
+    bare: list[float] = []
+    served: list[float] = []
+    ratios = []
+    for number in range(max(1, rounds)):
+        chunk = timed[number * size : (number + 1) * size]
+        if not chunk:
+            break
+        if number % 2:  # interleaved: bare first, then the service first, ...
+            round_served = _timed(chunk, lambda call: record(**call))
+            round_bare = bare_inserts(chunk, columns)
+        else:
+            round_bare = bare_inserts(chunk, columns)
+            round_served = _timed(chunk, lambda call: record(**call))
+        bare += round_bare
+        served += round_served
+        ratios.append(sum(round_bare) / sum(round_served))
+        print(f"  round {number + 1}: bare {len(chunk) / sum(round_bare):7,.0f}/s  "
+              f"service {len(chunk) / sum(round_served):7,.0f}/s  ratio service/bare {ratios[-1]:.3f}")
+    scratch_drop()
+    print(f"  median ratio (service throughput / bare): {statistics.median(ratios):.3f} "
+          f"(min {min(ratios):.3f}, max {max(ratios):.3f}, {len(ratios)} rounds); load average "
+          + " ".join(f"{value:.2f}" for value in os.getloadavg()))
+    _report(len(served), bare, served, timer, mails=len(django_mail.outbox))
 
 
 def _line(label: str, latencies: list[float]) -> str:
@@ -262,8 +284,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--n", type=int, default=2_000, help="submissions to time (default 2,000)")
     parser.add_argument("--warmup", type=int, default=50, help="untimed calls of each before timing")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default 3)")
     args = parser.parse_args(argv)
-    run(args.n, args.warmup, args.keep)
+    run(args.n, args.warmup, args.keep, args.rounds)
 
 
 if __name__ == "__main__":

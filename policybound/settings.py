@@ -246,6 +246,8 @@ POLICYBOUND_RIGHTS_ADDRESS_LIMIT = envint("RIGHTS_ADDRESS_LIMIT", 3, minimum=1) 
 POLICYBOUND_RIGHTS_ADDRESS_WINDOW_SECONDS = envint("RIGHTS_ADDRESS_WINDOW_SECONDS", 3600, minimum=1)
 POLICYBOUND_RIGHTS_DIGEST_DAYS = envint("RIGHTS_DIGEST_DAYS", 2, minimum=0)  # the officer's daily digest
 POLICYBOUND_ACCESS_LOG_RETENTION_DAYS = envint("ACCESS_LOG_RETENTION_DAYS", 730, minimum=365)
+# The audit log's chains: writers queue only when more than this many write at the same moment.
+POLICYBOUND_AUDIT_CHAINS = envint("AUDIT_CHAINS", 16, minimum=1)
 POLICYBOUND_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
 # Staff console: the permission-change log (3 years at least) and the monthly access-log review.
 POLICYBOUND_PERMISSION_LOG_RETENTION_DAYS = envint("PERMISSION_LOG_RETENTION_DAYS", 1095, minimum=1095)

@@ -3,6 +3,14 @@
 Rows are only ever appended (``audit.services.audit_record``) and, after the retention period, removed
 oldest first (``audit_truncate_before``), leaving a :class:`ChainAnchor`. ``audit_verify`` proves the
 rest unaltered, complete and in order.
+
+There is no single hot row: the log is several chains (``POLICYBOUND_AUDIT_CHAINS``, 16 by default),
+each with its own :class:`ChainHead`; a writer takes whichever head is free, so writers queue only when
+more of them write at once than there are chains. ``sequence`` is one global order drawn from a
+database sequence (gaps are allowed: a rolled-back transaction burns its numbers); within a chain each
+row names the previous row (``prev_sequence``, ``prev_hash``). A :class:`AuditCheckpoint` commits all
+heads together (a Merkle root, HMAC-signed, each checkpoint naming the previous one), so rolling one
+chain back is found even though nothing else in that chain changed.
 """
 
 from __future__ import annotations
@@ -68,6 +76,10 @@ class AuditEvent(models.Model):
     detail = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    chain = models.PositiveSmallIntegerField(default=1, help_text="which chain (ChainHead) this row extends")
+    prev_sequence = models.BigIntegerField(
+        default=0, help_text="the previous row of the same chain (0: none)"
+    )
 
     class Meta:
         ordering = ["sequence"]
@@ -80,9 +92,11 @@ class AuditEvent(models.Model):
 
 
 class ChainHead(models.Model):
-    """The single row naming the chain's last sequence and hash; appenders lock it to take turns.
+    """The last row (sequence and hash) of one chain (``id`` is the chain's number, from 1).
 
-    It also catches removal of the newest rows: ``audit verify`` compares it with the last row.
+    An appender locks one free head for the rest of its transaction. Heads also catch removal of a
+    chain's newest rows (``audit verify`` compares each with its chain's last row), and checkpoints catch
+    a head rolled back together with its rows.
     """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
@@ -90,19 +104,45 @@ class ChainHead(models.Model):
     hash = models.CharField(max_length=64)
 
     def __str__(self) -> str:
-        return f"audit chain head #{self.sequence}"
+        return f"audit chain {self.id} head #{self.sequence}"
+
+
+class AuditCheckpoint(models.Model):
+    """All chain heads at one moment, committed together: ``root`` is the Merkle root over the heads.
+
+    ``signature`` is an HMAC over (``at``, ``heads``, ``root``, ``prev_signature``) with a key the database
+    does not hold, and each checkpoint names the previous one's root (unique, so two checkpoints
+    written at once cannot fork). ``audit verify`` checks every signature and link, that no chain went
+    backwards between checkpoints, and that the newest checkpoint's heads are still rows of their
+    chains; the monthly review records the checkpoint it verified.
+    """
+
+    at = models.DateTimeField()
+    heads = models.JSONField(help_text="[[chain, sequence, hash], ...] sorted by chain")
+    root = models.CharField(max_length=64)
+    prev_signature = models.CharField(max_length=64, unique=True)
+    signature = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"audit checkpoint {self.pk} {self.root[:16]}"
 
 
 class ChainAnchor(models.Model):
     """Where the chain now starts after its oldest rows were destroyed at the end of their retention.
 
-    ``sequence`` and ``hash`` are those of the last destroyed row; the first kept row's ``prev_hash``
-    must equal ``hash``. The truncation itself is an audit event that names this anchor, so an anchor
+    ``sequence`` and ``hash`` are those of the last destroyed row, ``chains`` the last destroyed row of
+    each chain; the first kept row of a chain must follow its entry. The truncation itself is an audit event that names this anchor, so an anchor
     forged to hide removed rows does not verify.
     """
 
     sequence = models.BigIntegerField(unique=True)
     hash = models.CharField(max_length=64)
+    chains = models.JSONField(
+        default=dict, help_text='{"chain": [sequence, hash]}: last destroyed row of each'
+    )
     before = models.DateTimeField(help_text="rows older than this were destroyed")
     destroyed = models.PositiveBigIntegerField()
     created_at = models.DateTimeField()

@@ -19,17 +19,43 @@ from policybound.vault.services import seal
 USER_AGENT_MAX = 400
 
 
+# Notice texts are immutable and never deleted, so once one is known committed this process reuses
+# it without asking the database again (bounded: a policy has a handful of notices per language).
+_NOTICES: dict[str, NoticeText] = {}
+_NOTICES_MAX = 512
+
+
+def _remember(notice: NoticeText) -> None:
+    """Cache the row once its transaction commits (a row our rolled-back transaction made must not stay)."""
+
+    def keep() -> None:
+        if len(_NOTICES) >= _NOTICES_MAX:
+            _NOTICES.clear()
+        _NOTICES[notice.sha256] = notice
+
+    transaction.on_commit(keep)
+
+
 def notice_text_store(*, text: str, as_of: dt.datetime) -> NoticeText:
     """The stored row for this exact notice text, created the first time it is shown."""
     sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    cached = _NOTICES.get(sha256)
+    if cached is not None:
+        return cached
     found = NoticeText.objects.filter(sha256=sha256).first()
-    if found is not None:
-        return found
-    try:
-        with transaction.atomic():
-            return NoticeText.objects.create(sha256=sha256, text=text, created_at=as_of)
-    except IntegrityError:  # the same text stored by a concurrent submission
-        return NoticeText.objects.get(sha256=sha256)
+    if found is None:
+        try:
+            with transaction.atomic():
+                found = NoticeText.objects.create(sha256=sha256, text=text, created_at=as_of)
+        except IntegrityError:  # the same text stored by a concurrent submission
+            found = NoticeText.objects.get(sha256=sha256)
+    _remember(found)
+    return found
+
+
+def notice_cache_clear() -> None:
+    """Forget the cached notice rows (tests that flush the table)."""
+    _NOTICES.clear()
 
 
 def ip_seal(subject: Subject, ip: str | None) -> bytes | None:
@@ -54,7 +80,31 @@ def receipt_append(
     ip: str | None = None,
     user_agent: str = "",
 ) -> ConsentReceipt:
-    return ConsentReceipt.objects.create(
+    receipt = receipt_build(
+        subject=subject, purpose=purpose, required=required, event=event, version=version, channel=channel,
+        as_of=as_of, submission=submission, notice=notice, language=language, ip=ip, user_agent=user_agent,
+    )
+    receipt.save(force_insert=True)
+    return receipt
+
+
+def receipt_build(
+    *,
+    subject: Subject,
+    purpose: str,
+    required: bool,
+    event: ReceiptEvent,
+    version: PolicyVersion,
+    channel: str,
+    as_of: dt.datetime,
+    submission: Submission | None = None,
+    notice: NoticeText | None = None,
+    language: str = "",
+    ip: str | None = None,
+    user_agent: str = "",
+) -> ConsentReceipt:
+    """The receipt :func:`receipt_append` would store, unsaved (a submission stores its receipts at once)."""
+    return ConsentReceipt(
         subject=subject,
         submission=submission,
         purpose=purpose,

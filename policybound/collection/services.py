@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 
 from policybound.audit.actors import Actor
 from policybound.audit.models import AuditAction
-from policybound.audit.services import audit_record
+from policybound.audit.services import AuditEntry, audit_record, audit_record_many
 from policybound.collection.mail import (
     confirm_url,
     marketing_decision_send,
@@ -53,7 +53,7 @@ from policybound.collection.models import (
     value_context,
 )
 from policybound.collection.notices import consent_box_notice
-from policybound.collection.receipts import notice_text_store, receipt_append
+from policybound.collection.receipts import notice_text_store, receipt_append, receipt_build
 from policybound.collection.selectors import subject_email_open
 from policybound.collection.validation import (
     ALL,
@@ -210,7 +210,7 @@ def _engagement_start(
     *, subject: Subject, submission: Submission, purpose: Purpose, version: PolicyVersion, moment: dt.datetime
 ) -> Engagement:
     counted_from_collection = purpose.retention.counted_from == "collection"
-    return Engagement.objects.create(
+    return Engagement(
         subject=subject,
         submission=submission,
         purpose=purpose.code,
@@ -247,7 +247,7 @@ def _store_receipts(
             continue  # an optional consent this channel did not ask
         text = notice_texts.get(offered.code) or consent_box_notice(version.policy, offered.code, lang=lang)
         receipts.append(
-            receipt_append(
+            receipt_build(
                 subject=subject,
                 submission=submission,
                 purpose=offered.code,
@@ -262,22 +262,45 @@ def _store_receipts(
                 as_of=moment,
             )
         )
-    return receipts
+    return ConsentReceipt.objects.bulk_create(receipts)  # one INSERT for all of them
 
 
 def _store_engagements(
-    *, clean: CleanSubmission, subject: Subject, submission: Submission, version: PolicyVersion, moment: dt.datetime
+    *,
+    clean: CleanSubmission,
+    subject: Subject,
+    submission: Submission,
+    version: PolicyVersion,
+    moment: dt.datetime,
+    new_subject: bool,
 ) -> tuple[list[Engagement], dict[str, Engagement]]:
+    """Start the main engagement and one per optional purpose consented to and not already live.
+
+    A subject created by this submission has no live engagement, so nothing is looked up; all new
+    engagements are written in one INSERT.
+    """
     main = _engagement_start(subject=subject, submission=submission, purpose=clean.purpose, version=version, moment=moment)
     started, by_purpose = [main], {main.purpose: main}
-    for offered in offered_purposes(version.policy, clean.purpose):
-        if offered.code == clean.purpose.code or not clean.consents.get(offered.code):
-            continue
-        live = Engagement.objects.filter(subject=subject, purpose=offered.code, status__in=LIVE).first()
-        if live is None:
-            live = _engagement_start(subject=subject, submission=submission, purpose=offered, version=version, moment=moment)
-            started.append(live)
-        by_purpose[offered.code] = live
+    optional = [
+        offered
+        for offered in offered_purposes(version.policy, clean.purpose)
+        if offered.code != clean.purpose.code and clean.consents.get(offered.code)
+    ]
+    live: dict[str, Engagement] = {}
+    if optional and not new_subject:
+        for engagement in Engagement.objects.filter(
+            subject=subject, purpose__in=[offered.code for offered in optional], status__in=LIVE
+        ).order_by("pk"):
+            live.setdefault(engagement.purpose, engagement)
+    for offered in optional:
+        found = live.get(offered.code)
+        if found is None:
+            found = _engagement_start(
+                subject=subject, submission=submission, purpose=offered, version=version, moment=moment
+            )
+            started.append(found)
+        by_purpose[offered.code] = found
+    Engagement.objects.bulk_create(started)
     return started, by_purpose
 
 
@@ -301,7 +324,7 @@ def _store(
     idempotency_key: str | None,
     digest: str,
 ) -> _Stored:
-    subject, _created = subject_find_or_create(emails=clean.emails, phones=clean.phones, actor=actor, as_of=moment)
+    subject, created = subject_find_or_create(emails=clean.emails, phones=clean.phones, actor=actor, as_of=moment)
     organization = (
         organization_find_or_create(name=clean.organization, actor=actor, as_of=moment) if clean.organization else None
     )
@@ -332,25 +355,26 @@ def _store(
         notice_texts=notice_texts, ip=ip, user_agent=user_agent, moment=moment,
     )
     started, by_purpose = _store_engagements(
-        clean=clean, subject=subject, submission=submission, version=version, moment=moment
+        clean=clean, subject=subject, submission=submission, version=version, moment=moment, new_subject=created
     )
-    audit_record(
-        actor=actor,
-        action=AuditAction.ENTER,
-        subject_id=subject.pk,
-        target=f"submission:{submission.pk}",
-        detail={"purpose": clean.purpose.code, "items": sorted(clean.values), "source": source, "channel": channel},
-        as_of=moment,
-    )
-    if receipts:
-        audit_record(
-            actor=actor,
-            action=AuditAction.CONSENT,
+    target = f"submission:{submission.pk}"
+    entries = [
+        AuditEntry(
             subject_id=subject.pk,
-            target=f"submission:{submission.pk}",
-            detail={"consents": {r.purpose: r.event for r in receipts}},
-            as_of=moment,
+            target=target,
+            detail={"purpose": clean.purpose.code, "items": sorted(clean.values), "source": source, "channel": channel},
         )
+    ]
+    if receipts:
+        entries.append(
+            AuditEntry(
+                subject_id=subject.pk,
+                target=target,
+                detail={"consents": {r.purpose: r.event for r in receipts}},
+                action=AuditAction.CONSENT,
+            )
+        )
+    audit_record_many(actor=actor, action=AuditAction.ENTER, entries=entries, as_of=moment)  # one batch
     return _Stored(submission=submission, receipts=receipts, started=started, by_purpose=by_purpose)
 
 

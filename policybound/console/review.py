@@ -10,7 +10,8 @@ personal data and records that they did. :func:`review_findings` lists what need
   site's time zone).
 
 :func:`access_review_record` stores who reviewed which month, with the counts they saw and the audit
-chain's head (so that a later truncation of the newest rows can be noticed), and audits it. The
+chain's head and the signed checkpoint it verified (so that a later truncation of the newest rows, or
+a chain rolled back, can be noticed), and audits it. The
 console page and ``policybound audit review --month 2026-11`` call the same functions.
 """
 
@@ -31,7 +32,7 @@ from django.utils.dates import WEEKDAYS_ABBR
 
 from policybound.audit.actors import Actor
 from policybound.audit.models import AuditAction, AuditEvent
-from policybound.audit.services import audit_record, audit_verify
+from policybound.audit.services import audit_checkpoint, audit_record, audit_verify
 from policybound.console.models import AccessReview, DownloadConfirmation
 from policybound.lib import clock
 
@@ -79,11 +80,19 @@ def working_time() -> WorkingTime:
     h1, m1, h2, m2 = (int(part) for part in hours.groups())
     start, end = h1 * 60 + m1, h2 * 60 + m2
     if not (0 <= start < end <= 24 * 60 and m1 < 60 and m2 < 60):
-        raise ReviewSettingInvalid("POLICYBOUND_REVIEW_WORKING_HOURS must be a start before an end within a day")
-    names = [part.strip().lower()[:3] for part in settings.POLICYBOUND_REVIEW_WORKING_DAYS.split(",") if part.strip()]
+        raise ReviewSettingInvalid(
+            "POLICYBOUND_REVIEW_WORKING_HOURS must be a start before an end within a day"
+        )
+    names = [
+        part.strip().lower()[:3]
+        for part in settings.POLICYBOUND_REVIEW_WORKING_DAYS.split(",")
+        if part.strip()
+    ]
     unknown = [name for name in names if name not in DAYS]
     if unknown or not names:
-        raise ReviewSettingInvalid("POLICYBOUND_REVIEW_WORKING_DAYS must list days such as mon,tue,wed,thu,fri")
+        raise ReviewSettingInvalid(
+            "POLICYBOUND_REVIEW_WORKING_DAYS must list days such as mon,tue,wed,thu,fri"
+        )
     return WorkingTime(start_minute=start, end_minute=end, weekdays=frozenset(DAYS[name] for name in names))
 
 
@@ -123,7 +132,9 @@ def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 def _staff_events(month: dt.date) -> QuerySet[AuditEvent]:
     start, end = month_bounds(month)
-    return AuditEvent.objects.filter(actor_kind="staff", at__gte=start, at__lt=end, action__in=PERSONAL_DATA_ACTIONS)
+    return AuditEvent.objects.filter(
+        actor_kind="staff", at__gte=start, at__lt=end, action__in=PERSONAL_DATA_ACTIONS
+    )
 
 
 @dataclass(frozen=True)
@@ -284,7 +295,9 @@ def review_findings(*, month: dt.date) -> Findings:
         downloads=_downloads(month),
         volumes=_volumes(month),
         off_hours=_off_hours(month, working),
-        reviews=list(AccessReview.objects.filter(month=month).select_related("reviewed_by").order_by("reviewed_at")),
+        reviews=list(
+            AccessReview.objects.filter(month=month).select_related("reviewed_by").order_by("reviewed_at")
+        ),
     )
 
 
@@ -292,11 +305,15 @@ def download_confirm(*, key: str, reviewer: Any, actor: Actor, note: str = "") -
     """Record that ``reviewer`` confirmed the reason of the download ``key`` (idempotent)."""
     with transaction.atomic():
         confirmation, created = DownloadConfirmation.objects.get_or_create(
-            key=key[:64], defaults={"confirmed_by_id": reviewer.pk, "confirmed_at": clock.now(), "note": note[:300]}
+            key=key[:64],
+            defaults={"confirmed_by_id": reviewer.pk, "confirmed_at": clock.now(), "note": note[:300]},
         )
         if created:
             audit_record(
-                actor=actor, action=AuditAction.CHANGE, target=f"download:{key}"[:200], detail={"reason_confirmed": True}
+                actor=actor,
+                action=AuditAction.CHANGE,
+                target=f"download:{key}"[:200],
+                detail={"reason_confirmed": True},
             )
     return confirmation
 
@@ -304,12 +321,15 @@ def download_confirm(*, key: str, reviewer: Any, actor: Actor, note: str = "") -
 def access_review_record(*, month: dt.date, reviewer: Any, actor: Actor, note: str = "") -> AccessReview:
     """Record that ``reviewer`` reviewed ``month``, with the counts seen and the verified chain head."""
     findings = review_findings(month=month)
+    audit_checkpoint()  # commit the heads as they are now, so that the review vouches for them
     chain = audit_verify()
     summary: dict[str, Any] = {
         **findings.counts(),
         "chain_ok": chain.ok,
         "chain_head": chain.last_sequence,
         "chain_hash": chain.last_hash,
+        "chain_checkpoint": chain.checkpoint_id,
+        "chain_checkpoint_root": chain.checkpoint_root,
         "chain_problem": "" if chain.ok else chain.reason,
     }
     with transaction.atomic():

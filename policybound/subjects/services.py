@@ -37,22 +37,29 @@ def _match(emails: list[str], phones: list[str]) -> Subject | None:
     found = by_email.first()
     if found is not None:
         return found.subject
-    for index in SubjectIndex.objects.filter(kind=IndexKind.PHONE, digest__in=phones).select_related("subject"):
+    for index in SubjectIndex.objects.filter(kind=IndexKind.PHONE, digest__in=phones).select_related(
+        "subject"
+    ):
         has_email = SubjectIndex.objects.filter(subject_id=index.subject_id, kind=IndexKind.EMAIL).exists()
         if not emails or not has_email:
             return index.subject
     return None
 
 
-def _add_index(subject: Subject, kind: IndexKind, digest: str, moment: dt.datetime) -> bool:
-    try:
-        with transaction.atomic():
-            SubjectIndex.objects.get_or_create(
-                kind=kind, digest=digest, defaults={"subject": subject, "created_at": moment}
-            )
-    except IntegrityError:
-        return False
-    return True
+def _add_indexes(subject: Subject, digests: list[tuple[IndexKind, str]], moment: dt.datetime) -> None:
+    """Index ``subject`` under each digest not indexed yet, in one ``INSERT ... ON CONFLICT DO NOTHING``.
+
+    A digest already indexed (to this subject, or to another one that won it first) is left as it is,
+    without a savepoint or a read per digest.
+    """
+    if digests:
+        SubjectIndex.objects.bulk_create(
+            [
+                SubjectIndex(subject=subject, kind=kind, digest=digest, created_at=moment)
+                for kind, digest in digests
+            ],
+            ignore_conflicts=True,
+        )
 
 
 def _create(emails: list[str], moment: dt.datetime) -> Subject | None:
@@ -61,7 +68,9 @@ def _create(emails: list[str], moment: dt.datetime) -> Subject | None:
         with transaction.atomic():
             subject = Subject.objects.create(data_key=data_key_create(), created_at=moment)
             for digest in emails:
-                SubjectIndex.objects.create(subject=subject, kind=IndexKind.EMAIL, digest=digest, created_at=moment)
+                SubjectIndex.objects.create(
+                    subject=subject, kind=IndexKind.EMAIL, digest=digest, created_at=moment
+                )
     except IntegrityError:
         return None
     return subject
@@ -76,7 +85,11 @@ def _unless_destroyed(subject: Subject | None) -> Subject | None:
     """
     if subject is None:
         return None
-    return Subject.objects.select_for_update(no_key=True).filter(pk=subject.pk, destroyed_at__isnull=True).first()
+    return (
+        Subject.objects.select_for_update(no_key=True)
+        .filter(pk=subject.pk, destroyed_at__isnull=True)
+        .first()
+    )
 
 
 def subject_find_or_create(
@@ -97,11 +110,16 @@ def subject_find_or_create(
             subject = _unless_destroyed(_match(email_digests, phone_digests))
             if subject is None:
                 raise RuntimeError("a subject index conflicted but its subject cannot be found")
-    for kind, digests in ((IndexKind.EMAIL, email_digests), (IndexKind.PHONE, phone_digests)):
-        for digest in digests:
-            _add_index(subject, kind, digest, as_of)
+    _add_indexes(
+        subject,
+        [(IndexKind.EMAIL, digest) for digest in email_digests if not created]
+        + [(IndexKind.PHONE, digest) for digest in phone_digests],
+        as_of,
+    )
     if created:
-        audit_record(actor=actor, action=AuditAction.ENTER, subject_id=subject.pk, target="subject", as_of=as_of)
+        audit_record(
+            actor=actor, action=AuditAction.ENTER, subject_id=subject.pk, target="subject", as_of=as_of
+        )
     return subject, created
 
 

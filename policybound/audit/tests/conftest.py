@@ -4,11 +4,11 @@ import datetime as dt
 import uuid
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from policybound.audit.actors import Actor
 from policybound.audit.models import AuditEvent
-from policybound.audit.services import audit_record
+from policybound.audit.services import audit_prefer_chain, audit_record
 from policybound.lib import clock
 
 START = dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC)
@@ -39,3 +39,16 @@ def record_rows(actor: Actor, count: int, *, start: dt.datetime = START, step=dt
 def tamper(row: int, **changes) -> None:
     """What a database administrator could do: an UPDATE straight to the table."""
     AuditEvent.objects.filter(sequence=row).update(**changes)
+
+
+@pytest.fixture(autouse=True)
+def _audit_numbers_from_one(request):
+    """Rows numbered 1, 2, 3 on chain 1 in every test: PostgreSQL's sequence does not roll back."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction") else "db")
+    audit_prefer_chain(1)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER SEQUENCE audit_event_sequence RESTART WITH 1")

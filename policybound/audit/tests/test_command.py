@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from policybound.audit.models import AuditEvent
+from policybound.audit.models import AuditCheckpoint, AuditEvent
 from policybound.lib import clock
 
 from .conftest import START, record_rows, tamper
@@ -27,7 +27,17 @@ def test_it_exits_0_with_the_count(alice_actor):
     record_rows(alice_actor, 4)
     code, out, _ = run("verify")
     assert code == 0
-    assert "Audit chain OK: 4 rows checked; head #4" in out
+    assert "Audit chain OK: 4 rows checked in 1 chains; head #4" in out
+    assert "no checkpoint yet" in out
+
+
+def test_it_writes_a_checkpoint_and_verify_names_it(alice_actor):
+    record_rows(alice_actor, 2)
+    code, out, _ = run("checkpoint")
+    assert (code, "Checkpoint" in out) == (0, True)
+    assert "No checkpoint written" in run("checkpoint")[1]
+    checkpoint = AuditCheckpoint.objects.get()
+    assert f"checkpoint {checkpoint.pk} {checkpoint.root}" in run("verify")[1]
 
 
 def test_it_exits_1_naming_the_altered_row(alice_actor):

@@ -27,23 +27,39 @@ TUESDAY_23 = dt.datetime(2026, 11, 10, 23, 30, tzinfo=SEOUL)
 SATURDAY_10 = dt.datetime(2026, 11, 14, 10, 0, tzinfo=SEOUL)
 
 
-def act(user, action: str, *, at: dt.datetime, subjects: int = 1, detail: dict[str, str] | None = None) -> None:
+def act(
+    user, action: str, *, at: dt.datetime, subjects: int = 1, detail: dict[str, str] | None = None
+) -> None:
     with clock.frozen(at), transaction.atomic():
         audit_record_many(
             actor=Actor.staff(user, ip="10.0.0.5"),
             action=action,
-            entries=[AuditEntry(subject_id=uuid.uuid4(), target="engagement:1", detail=detail) for _ in range(subjects)],
+            entries=[
+                AuditEntry(subject_id=uuid.uuid4(), target="engagement:1", detail=detail)
+                for _ in range(subjects)
+            ],
         )
 
 
 def download(user, *, at: dt.datetime = TUESDAY_10, export: str = "abc123", subjects: int = 2) -> None:
-    act(user, "download", at=at, subjects=subjects, detail={"export": export, "reason": "월간 보고", "purpose": "consulting"})
+    act(
+        user,
+        "download",
+        at=at,
+        subjects=subjects,
+        detail={"export": export, "reason": "월간 보고", "purpose": "consulting"},
+    )
 
 
 def test_it_lists_a_download_whose_reason_nobody_confirmed(bob):
     download(bob)
     [found] = review.review_findings(month=NOVEMBER).unconfirmed_downloads
-    assert (found.key, found.account, found.subjects, found.reason) == ("export:abc123", "bob", 2, "월간 보고")
+    assert (found.key, found.account, found.subjects, found.reason) == (
+        "export:abc123",
+        "bob",
+        2,
+        "월간 보고",
+    )
 
 
 def test_it_stops_listing_a_download_once_its_reason_is_confirmed(alice, bob):
@@ -61,7 +77,12 @@ def test_it_flags_an_account_that_viewed_more_subjects_than_the_threshold(bob, s
     settings.POLICYBOUND_REVIEW_MAX_VIEWS_PER_DAY = 2
     act(bob, "view", at=TUESDAY_10, subjects=3)
     [volume] = review.review_findings(month=NOVEMBER).volumes
-    assert (volume.account, volume.day, volume.views, volume.exceeded) == ("bob", TUESDAY_10.date(), 3, ("views",))
+    assert (volume.account, volume.day, volume.views, volume.exceeded) == (
+        "bob",
+        TUESDAY_10.date(),
+        3,
+        ("views",),
+    )
 
 
 def test_it_does_not_flag_a_volume_at_the_threshold(bob, settings):
@@ -100,13 +121,31 @@ def test_it_names_a_bad_working_hours_setting(settings):
 
 def test_it_records_who_reviewed_the_month(alice):
     with clock.frozen(dt.datetime(2026, 12, 2, 9, 0, tzinfo=SEOUL)):
-        done = review.access_review_record(month=NOVEMBER, reviewer=alice, actor=Actor.staff(alice), note="이상 없음")
+        done = review.access_review_record(
+            month=NOVEMBER, reviewer=alice, actor=Actor.staff(alice), note="이상 없음"
+        )
     assert (done.month, done.reviewed_by, done.findings["chain_ok"]) == (NOVEMBER, alice, True)
+
+
+def test_it_records_the_checkpoint_it_verified(alice):
+    from policybound.audit.models import AuditCheckpoint
+
+    review.access_review_record(month=NOVEMBER, reviewer=alice, actor=Actor.staff(alice))
+    checkpoint = AuditCheckpoint.objects.order_by("-id").first()
+    done = review.access_review_record(month=NOVEMBER, reviewer=alice, actor=Actor.staff(alice))
+    newest = AuditCheckpoint.objects.order_by("-id").first()
+    assert checkpoint is not None and newest is not None and newest.pk != checkpoint.pk
+    assert (done.findings["chain_checkpoint"], done.findings["chain_checkpoint_root"]) == (
+        newest.pk,
+        newest.root,
+    )
 
 
 def test_it_audits_the_review(alice):
     review.access_review_record(month=NOVEMBER, reviewer=alice, actor=Actor.staff(alice))
-    assert AuditEvent.objects.filter(target="access_log:2026-11", actor_label="alice", action="review").exists()
+    assert AuditEvent.objects.filter(
+        target="access_log:2026-11", actor_label="alice", action="review"
+    ).exists()
 
 
 def run_review(*args: str) -> tuple[int, str]:

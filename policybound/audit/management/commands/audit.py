@@ -1,7 +1,8 @@
-"""``policybound audit verify|truncate|review``: prove the access log intact; destroy it after its retention.
+"""``policybound audit verify|checkpoint|truncate|review``: prove the access log intact; destroy it after its retention.
 
-``verify`` exits 1 naming the first missing, altered or misplaced row, else 0 with the count and the
-chain head (write the head down in the monthly review). ``truncate`` destroys rows older than
+``verify`` exits 1 naming the first missing, altered or misplaced row, else 0 with the count, the
+newest row and the newest signed checkpoint (the monthly review records it). ``checkpoint`` commits
+all chain heads together in a signed checkpoint; run it every minute from cron. ``truncate`` destroys rows older than
 ``POLICYBOUND_ACCESS_LOG_RETENTION_DAYS`` (or ``--days``) after checking the chain, keeping an anchor;
 run it daily from cron. ``review`` is the monthly access-log review (:mod:`policybound.console.review_command`).
 """
@@ -13,7 +14,7 @@ import datetime as dt
 from django.conf import settings
 
 from policybound.audit.actors import Actor
-from policybound.audit.services import audit_truncate_before, audit_verify
+from policybound.audit.services import audit_checkpoint, audit_truncate_before, audit_verify
 from policybound.console.review_command import review_add_arguments, review_run
 from policybound.core.commands import Arg, Options, Verb, VerbCommand
 from policybound.lib import clock
@@ -27,12 +28,17 @@ class Command(VerbCommand):
     )
     verbs = {
         "verify": Verb("_verify", "check the whole chain", Arg("--batch-size", type=int, default=5000)),
+        "checkpoint": Verb(
+            "_checkpoint", "commit every chain head in a signed checkpoint (cron: every minute)"
+        ),
         "truncate": Verb(
             "_truncate",
             "destroy rows past their retention",
             Arg("--days", type=int, default=None, help="keep this many days (default: setting)"),
         ),
-        "review": Verb("_review", "the monthly access-log review (접속기록 점검)", arguments=review_add_arguments),
+        "review": Verb(
+            "_review", "the monthly access-log review (접속기록 점검)", arguments=review_add_arguments
+        ),
     }
 
     def _review(self, options: Options) -> None:
@@ -46,9 +52,24 @@ class Command(VerbCommand):
         if result.last_sequence is None:
             self.stdout.write("Audit chain OK: no rows yet.")
             return
-        self.stdout.write(
-            f"Audit chain OK: {result.checked} rows checked; head #{result.last_sequence} {result.last_hash}"
+        checkpoint = (
+            f"; checkpoint {result.checkpoint_id} {result.checkpoint_root}"
+            if result.checkpoint_id
+            else "; no checkpoint yet"
         )
+        self.stdout.write(
+            f"Audit chain OK: {result.checked} rows checked in {len(result.chains)} chains; "
+            f"head #{result.last_sequence} {result.last_hash}{checkpoint}"
+        )
+
+    def _checkpoint(self, options: Options) -> None:
+        checkpoint = audit_checkpoint()
+        if checkpoint is None:
+            self.stdout.write("No checkpoint written: no chain moved since the last one.")
+        else:
+            self.stdout.write(
+                f"Checkpoint {checkpoint.pk}: {len(checkpoint.heads)} chain heads, root {checkpoint.root}"
+            )
 
     def _truncate(self, options: Options) -> None:
         days = options["days"]
