@@ -34,7 +34,9 @@ from policybound.console.tests.conftest import OPERATOR, scoped, signed_in, subm
 from policybound.lib.testing import alice_fields
 from policybound.policy.models import PolicyVersion
 from policybound.retention.services import legal_hold_place
+from policybound.rights.services import rights_request_open
 from policybound.site.forms.receipt import DoneReceipt, done_token_make
+from policybound.subjects.models import Subject
 
 pytestmark = pytest.mark.django_db(databases=["default", "archive"])
 
@@ -59,6 +61,8 @@ class Row:
     data: Callable[[Any], dict[str, Any]] = field(default=lambda _w: {})
     json: bool = False
     sign_in_page: bool = False  # the sign-in page and sign-out: open to all, a redirect is their answer
+    refused_to: str = ""  # a redirect to this path is a refusal (the privacy center sends strangers back)
+    answered: frozenset[int] = frozenset()  # statuses that mean the door opened and the content was judged
 
 
 def _c(url: str) -> Callable[[Any], str]:
@@ -74,10 +78,28 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("privacy/versions/<str:ref>/", "GET"): Row("get", lambda w: f"/privacy/versions/{w.version.pk}/", EVERYONE),
     ("forms/<slug:purpose>/", "GET"): Row("get", _c("/forms/consulting/"), EVERYONE),
     ("forms/<slug:purpose>/done/", "GET"): Row("get", lambda w: f"/forms/consulting/done/?r={w.done}", EVERYONE),
-    ("newsletter/confirm/<str:token>/", "GET"): Row("get", lambda w: f"/newsletter/confirm/{w.confirm}/", EVERYONE),
-    ("newsletter/unsubscribe/<str:token>/", "GET"): Row(
-        "get", lambda w: f"/newsletter/unsubscribe/{w.unsubscribe}/", EVERYONE
+    ("^privacy/versions/(?P<old>[0-9a-f]{1,64})\\.\\.\\.(?P<new>[0-9a-f]{1,64})/$", "GET"): Row(
+        "get", lambda w: f"/privacy/versions/{w.version.short_sha}...{w.version.short_sha}/", EVERYONE
     ),
+    ("mail/confirm/<str:token>/", "GET"): Row("get", lambda w: f"/mail/confirm/{w.confirm}/", EVERYONE),
+    ("mail/unsubscribe/<str:token>/", "GET"): Row("get", lambda w: f"/mail/unsubscribe/{w.unsubscribe}/", EVERYONE),
+    # the privacy center: open to everyone, a person's own pages only to a session verified by a code,
+    # which no staff role and no token replaces
+    ("privacy-center/", "GET"): Row("get", _c("/privacy-center/"), EVERYONE),
+    ("privacy-center/code/", "GET"): Row("get", _c("/privacy-center/code/"), EVERYONE),
+    **{
+        (route, method): Row(method.lower(), _c("/" + route.replace("<str:fmt>", "json").replace("<int:submission_id>", "1")),
+                             frozenset(), refused_to="/privacy-center/")
+        for route, method in (
+            ("privacy-center/mine/", "GET"),
+            ("privacy-center/mine/download.<str:fmt>", "GET"),
+            ("privacy-center/mine/withdraw/", "POST"),
+            ("privacy-center/mine/suspend/", "POST"),
+            ("privacy-center/mine/delete/", "POST"),
+            ("privacy-center/mine/correct/<int:submission_id>/", "POST"),
+            ("privacy-center/sign-out/", "POST"),
+        )
+    },
     # the console
     ("console/", "GET"): Row("get", _c("/console/"), CONSOLE_USERS),
     ("console/login/", "GET"): Row("get", _c("/console/login/"), EVERYONE, sign_in_page=True),
@@ -115,6 +137,14 @@ MATRIX: dict[tuple[str, str], Row] = {
         "post", lambda w: f"/console/engagements/{w.hong.engagement_id}/close/", CONSULTING, lambda _w: {"event": "closed"}
     ),
     ("console/dashboard/", "GET"): Row("get", _c("/console/dashboard/"), OFFICERS),
+    ("console/rights/", "GET"): Row("get", _c("/console/rights/"), OFFICERS),
+    ("console/rights/<uuid:request_id>/", "GET"): Row("get", lambda w: f"/console/rights/{w.rights_request}/", OFFICERS),
+    ("console/rights/<uuid:request_id>/<slug:action>/", "POST"): Row(
+        "post",
+        lambda w: f"/console/rights/{w.rights_request}/answer/",
+        OFFICERS,
+        lambda _w: {"outcome": "done", "reason": ""},
+    ),
     ("console/review/", "GET"): Row("get", _c("/console/review/"), OFFICERS),
     ("console/review/", "POST"): Row(
         "post", _c("/console/review/"), OFFICERS, lambda _w: {"record": "1", "month": "2026-11"}
@@ -124,6 +154,43 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api/v1/openapi.json", "GET"): Row("get", _c("/api/v1/openapi.json"), EVERYONE),
     ("api/v1/docs", "GET"): Row("get", _c("/api/v1/docs"), EVERYONE),
     ("/api/v1/policy", "GET"): Row("get", _c("/api/v1/policy"), EVERYONE),
+    # no worker beats in a test: the health check answers 503, which is its answer, not a refusal
+    ("/api/v1/health", "GET"): Row("get", _c("/api/v1/health"), EVERYONE, answered=frozenset({503})),
+    ("/api/v1/rights/verifications", "POST"): Row(
+        "post", _c("/api/v1/rights/verifications"), EVERYONE, lambda _w: {"email": "nobody@example.com"}, json=True
+    ),
+    ("/api/v1/rights/verifications/confirm", "POST"): Row(
+        "post",
+        _c("/api/v1/rights/verifications/confirm"),
+        EVERYONE,
+        lambda _w: {"verification": "x", "code": "000000"},
+        json=True,
+        answered=frozenset({400}),
+    ),
+    ("/api/v1/rights/me", "GET"): Row("get", _c("/api/v1/rights/me"), frozenset()),
+    ("/api/v1/rights/me/withdrawals", "POST"): Row(
+        "post", _c("/api/v1/rights/me/withdrawals"), frozenset(), lambda _w: {"purposes": ["marketing"]}, json=True
+    ),
+    ("/api/v1/rights/me/deletion", "POST"): Row("post", _c("/api/v1/rights/me/deletion"), frozenset(), json=True),
+    ("/api/v1/rights-requests", "GET"): Row("get", _c("/api/v1/rights-requests"), frozenset({"token_staff"})),
+    ("/api/v1/rights-requests/{request_id}", "GET"): Row(
+        "get", lambda w: f"/api/v1/rights-requests/{w.rights_request}", frozenset({"token_staff"})
+    ),
+    ("/api/v1/rights-requests/{request_id}/answer", "POST"): Row(
+        "post",
+        lambda w: f"/api/v1/rights-requests/{w.rights_request}/answer",
+        frozenset({"token_staff"}),
+        lambda _w: {"outcome": "done"},
+        json=True,
+    ),
+    ("/api/v1/rights-requests/{request_id}/extend", "POST"): Row(
+        "post",
+        lambda w: f"/api/v1/rights-requests/{w.rights_request}/extend",
+        frozenset({"token_staff"}),
+        lambda _w: {"until": "2099-01-01", "reason": "자료 확인"},
+        json=True,
+        answered=frozenset({400}),
+    ),
     ("/api/v1/submissions", "POST"): Row(
         "post",
         _c("/api/v1/submissions"),
@@ -195,11 +262,16 @@ class World:
     confirm: str
     unsubscribe: str
     done: str
+    rights_request: str
     api_engagement: str = ""
 
 
-def outcome(response: Any) -> str:
+def outcome(response: Any, row: Row) -> str:
     code = response.status_code
+    if code in row.answered:
+        return "allowed"
+    if row.refused_to and code == 302 and response["Location"] == row.refused_to:
+        return "refused"
     if code in (401, 403, 404) or (code == 302 and response["Location"].startswith("/console/login/")):
         return "refused"
     if 200 <= code < 400:
@@ -249,6 +321,18 @@ def world(published: PolicyVersion, make_staff: Callable[..., Any]) -> World:
         version=published, hong=hong, hold=hold,
         confirm=confirm_token_make(engagement), unsubscribe=unsubscribe_token_make(engagement),
         done=done_token_make(DoneReceipt(purpose="consulting", version=published.sha256, items=list(hong.items))),
+        rights_request=str(
+            rights_request_open(
+                subject=Subject.objects.get(pk=hong.subject_id),
+                kind="access",
+                channel="phone",
+                identity_method="staff_checked",
+                identity_note="전화로 생년월일 확인",
+                policy=published.policy,
+                actor=OPERATOR,
+                lang="ko",
+            ).pk
+        ),
     )
 
 
@@ -272,7 +356,7 @@ def test_the_authorization_matrix(principal, world, make_staff):
             response = send(client, row, world, headers)
             transaction.set_rollback(True)
         expected = "allowed" if principal in row.allowed else "refused"
-        got = "allowed" if row.sign_in_page and response.status_code in (200, 302) else outcome(response)
+        got = "allowed" if row.sign_in_page and response.status_code in (200, 302) else outcome(response, row)
         if got != expected:
             unexpected.append(f"{key[1]} {key[0]}: {got} (expected {expected}, {response.status_code})")
     assert not unexpected, "\n".join(unexpected)
