@@ -15,12 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from policybound.audit.models import AuditAction
 from policybound.audit.services import AuditEntry, audit_record_many
 from policybound.collection.models import Engagement, EngagementStatus
+from policybound.lib.keyset import RowAfter
 from policybound.policy.models import PolicyVersion
 from policybound.policy.periods import Period
 from policybound.policy.schema import Policy, Purpose
@@ -84,7 +84,7 @@ def max_lifetime_end(ctx: SweepContext, *, current: Policy, versions: Versions, 
         while True:
             queryset = Engagement.objects.filter(purpose=purpose.code, ended_at__isnull=True, started_at__lte=bound)
             if after is not None:
-                queryset = queryset.filter(Q(started_at__gt=after[0]) | Q(started_at=after[0], id__gt=after[1]))
+                queryset = queryset.filter(RowAfter(("started_at", "id"), after))
             rows = [
                 EngagementRow(*values)
                 for values in queryset.order_by("started_at", "id").values_list(*ENGAGEMENT_FIELDS)[:batch_size]
