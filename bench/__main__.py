@@ -6,16 +6,17 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from bench import intake, retention, sweep
+from bench import inbox, intake, retention, sweep
 
 BENCHMARKS: dict[str, Callable[[list[str]], None]] = {
     "retention": retention.main,
     "intake": intake.main,
     "sweep": sweep.main,
+    "inbox": inbox.main,
 }
 
 # Run by ``make bench``; ``retention`` (1,000,000 subjects on PostgreSQL) runs only when named.
-DEFAULT = ("sweep", "intake")
+DEFAULT = ("sweep", "inbox", "intake")
 
 
 def main(argv: list[str]) -> None:
