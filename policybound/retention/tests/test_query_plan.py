@@ -10,24 +10,29 @@ the tests' nearly empty tables a scan of the table would win whatever the query.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import QuerySet
 
+from policybound.collection.models import Engagement
 from policybound.retention.batches import due_queryset
+from policybound.retention.lifetime import open_queryset
 
 pytestmark = pytest.mark.django_db(databases=["default", "archive"])
 
 AS_OF = dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
 
 
-def _plan(after: tuple[dt.datetime, int] | None) -> str:
-    queryset = due_queryset(as_of=AS_OF, after=after).values_list("deadline", "id", "subject_id")[:500]
+def _plan(after: tuple[dt.datetime, int] | None, queryset: QuerySet[Engagement, Any] | None = None) -> str:
+    if queryset is None:
+        queryset = due_queryset(as_of=AS_OF, after=after).values_list("deadline", "id", "subject_id")[:500]
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL enable_seqscan = off")
-        return queryset.explain()
+        return str(queryset.explain())
 
 
 def test_the_keyset_is_one_row_comparison():
@@ -50,3 +55,14 @@ def test_the_next_batch_starts_inside_the_index():
 def test_the_first_batch_reads_the_index_too():
     plan = _plan(None)
     assert "engagement_due" in plan, plan
+
+
+def test_the_maximum_lifetime_step_walks_engagement_open_by_its_keyset():
+    queryset = open_queryset(purpose_code="consulting", bound=AS_OF, after=(AS_OF - dt.timedelta(days=9), 7))[:500]
+    plan = _plan(None, queryset)
+    assert '("collection_engagement"."started_at", "collection_engagement"."id") >' in str(queryset.query)
+    if connection.vendor == "postgresql":
+        index_cond = next(line for line in plan.splitlines() if "Index Cond" in line)
+        assert "engagement_open" in plan and "ROW(started_at, id) > ROW(" in index_cond, plan
+    else:
+        assert "SEARCH collection_engagement USING INDEX engagement_open" in plan, plan
