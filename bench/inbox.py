@@ -43,11 +43,14 @@ def _databases() -> Any:
     from django.db import connection, connections
     from django.test.utils import setup_databases
 
-    if connection.vendor == "sqlite":
-        bench_dir = Path(settings.DATA_DIR)
-        bench_dir.mkdir(parents=True, exist_ok=True)
-        for alias in ("default", "archive"):
-            connections[alias].settings_dict.setdefault("TEST", {})["NAME"] = str(bench_dir / f"bench_inbox_{alias}.sqlite3")
+    bench_dir = Path(settings.DATA_DIR)
+    for alias in ("default", "archive"):
+        test = connections[alias].settings_dict.setdefault("TEST", {})
+        if connection.vendor == "sqlite":
+            bench_dir.mkdir(parents=True, exist_ok=True)
+            test["NAME"] = str(bench_dir / f"bench_inbox_{alias}.sqlite3")
+        else:  # a name of its own, so it may run beside the other benchmarks and the tests
+            test["NAME"] = f"bench_inbox_{connections[alias].settings_dict['NAME']}"
     return setup_databases(verbosity=0, interactive=False, aliases={"default", "archive"})
 
 
