@@ -72,13 +72,17 @@ class Timer:
 # --- seeding -----------------------------------------------------------------------------------
 
 
-def _rows(n: int, version_id: int, sha: str, purpose: Purpose) -> Iterator[dict[str, list[tuple[Any, ...]]]]:
-    """Rows for every table, CHUNK subjects at a time; subject i is due when i % 10 == 0.
+def _rows(
+    n: int, version_id: int, sha: str, purpose: Purpose, due_count: int | None = None
+) -> Iterator[dict[str, list[tuple[Any, ...]]]]:
+    """Rows for every table, CHUNK subjects at a time; subject i is due when i % 10 == 0 (or, given
+    ``due_count``, every (n / due_count)-th subject, so the same number is due whatever n is).
 
     Each subject sent one form of ``purpose`` (four of its items) and its engagement ended.
     """
     code, end_event, items = purpose.code, purpose.end_events[0].code, purpose.items[:4]
     base = AS_OF - dt.timedelta(days=800)
+    stride = max(1, n // due_count) if due_count else round(1 / DUE_FRACTION)
     for start in range(0, n, CHUNK):
         tables: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
         noise = os.urandom(40 * 6 * min(CHUNK, n - start))
@@ -86,7 +90,7 @@ def _rows(n: int, version_id: int, sha: str, purpose: Purpose) -> Iterator[dict[
             key_id, subject_id, pk = uuid.uuid4(), uuid.uuid4(), i + 1
             blob = noise[offset * 240 : (offset + 1) * 240]
             created = base + dt.timedelta(seconds=i)
-            due = i % round(1 / DUE_FRACTION) == 0
+            due = i % stride == 0 and (due_count is None or i // stride < due_count)
             ended = created + dt.timedelta(days=10)
             deadline = AS_OF - dt.timedelta(days=1) if due else AS_OF + dt.timedelta(days=100 + i % 200)
             tables["vault_datakey"].append((key_id, blob[:60], "bench000", created, None))
@@ -140,7 +144,7 @@ COLUMNS = {
 }
 
 
-def seed(n: int) -> None:
+def seed(n: int, due_count: int | None = None) -> None:
     from django.conf import settings
     from django.db import connection, transaction
 
@@ -158,7 +162,7 @@ def seed(n: int) -> None:
             actor=Actor.system("bench"),
         )
     postgres = connection.vendor == "postgresql"
-    for done, tables in enumerate(_rows(n, version.pk, version.sha256, loaded.policy.form_purposes()[0]), start=1):
+    for done, tables in enumerate(_rows(n, version.pk, version.sha256, loaded.policy.form_purposes()[0], due_count), start=1):
         with transaction.atomic(), connection.cursor() as cursor:
             for table, rows in tables.items():
                 columns = COLUMNS[table]

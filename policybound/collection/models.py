@@ -205,8 +205,11 @@ class Engagement(models.Model):
                 condition=models.Q(retention_done_at__isnull=True, deadline__isnull=False),
                 name="engagement_due",
             ),
+            # Live engagements (status pending or active, always with ended_at unset) of a purpose in
+            # (started_at, id) order: the console inbox reads it backwards a page at a time, newest first;
+            # the maximum-lifetime sweep walks it forwards with the keyset (started_at, id) > (x, y).
             models.Index(
-                fields=("purpose", "started_at"),
+                fields=("purpose", "started_at", "id"),
                 condition=models.Q(ended_at__isnull=True),
                 name="engagement_open",
             ),

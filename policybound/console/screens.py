@@ -17,8 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from policybound.collection.models import (
     ConsentReceipt,
@@ -47,6 +46,7 @@ from policybound.subjects.models import Subject
 from policybound.vault.services import unseal
 
 PAGE_SIZE = 50
+COUNT_CAP = 10_000  # the inbox counts open engagements up to here, then says "10,000+"
 LIVE = (EngagementStatus.PENDING, EngagementStatus.ACTIVE)
 
 
@@ -105,31 +105,105 @@ class InboxRow:
 
 
 @dataclass(frozen=True)
+class InboxPage:
+    """One page of an inbox, with what the pager needs.
+
+    ``count`` stops at :data:`COUNT_CAP`: counting every open engagement of a purpose at a million
+    subjects would read them all, so past the cap the screen says "10,000+" (``count_capped``) and
+    ``num_pages`` is ``None``. Whether there is a next page is known from one row more than a page.
+    """
+
+    number: int
+    object_list: list[Engagement]
+    count: int
+    count_capped: bool
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def num_pages(self) -> int | None:
+        return None if self.count_capped else max(1, -(-self.count // PAGE_SIZE))
+
+
+@dataclass(frozen=True)
 class Inbox:
     purpose: Purpose
     items: list[Item]
-    page: Page[Engagement]
+    page: InboxPage
     rows: list[InboxRow]
+
+
+def inbox_count(purpose_code: str) -> tuple[int, bool]:
+    """Open engagements of the purpose, counted up to :data:`COUNT_CAP` (and whether it stopped there).
+
+    ``SELECT count(*) FROM (... LIMIT cap + 1)`` through ``engagement_open``: it reads at most
+    ``cap + 1`` index entries however many subjects there are.
+    """
+    counted = _live(purpose_code).order_by()[: COUNT_CAP + 1].count()
+    return min(counted, COUNT_CAP), counted > COUNT_CAP
+
+
+def inbox_queryset(purpose_code: str) -> QuerySet[Engagement]:
+    """The live engagements of a purpose, newest first: the partial index
+    ``engagement_open (purpose, started_at, id) WHERE ended_at IS NULL`` read backwards, so a page
+    costs its own rows and no engagement is sorted. (A live engagement never has ``ended_at``; the
+    ``IS NULL`` term, free of parameters, is what lets SQLite match the partial index.)"""
+    return _live(purpose_code).order_by("-started_at", "-id")
+
+
+def _live(purpose_code: str) -> QuerySet[Engagement]:
+    return Engagement.objects.filter(purpose=purpose_code, ended_at__isnull=True, status__in=LIVE)
+
+
+def _page_number(page_number: int | str) -> int:
+    try:
+        return max(1, int(page_number))
+    except (TypeError, ValueError):
+        return 1
 
 
 def inbox_page(*, user: Any, policy: Policy, purpose_code: str, page_number: int | str = 1) -> Inbox:
     """The open engagements of one purpose, newest first, a page at a time, values masked.
 
-    The caller checks :func:`~policybound.console.access.may_work_purpose` first.
+    A page past the end shows the last one. The caller checks
+    :func:`~policybound.console.access.may_work_purpose` first.
     """
     purpose = policy.purpose(purpose_code)
     items = _purpose_items(purpose, items_in_scope(user, policy))
     engagements = (
-        Engagement.objects.filter(purpose=purpose.code, status__in=LIVE)
+        inbox_queryset(purpose.code)
         .select_related("subject__data_key", "submission__subject__data_key")
         .prefetch_related(
             _values_prefetch(items, prefix="submission__"),
             Prefetch("reply_notes", queryset=ReplyNote.objects.order_by("-noted_at")),
             Prefetch("subject__legal_holds", queryset=LegalHold.objects.filter(released_at__isnull=True)),
         )
-        .order_by("-started_at", "-id")
     )
-    page = Paginator(engagements, PAGE_SIZE).get_page(page_number)
+    count, capped = inbox_count(purpose.code)
+    number = _page_number(page_number)
+    found = list(engagements[(number - 1) * PAGE_SIZE : number * PAGE_SIZE + 1])
+    if not found and number > 1:  # past the end: the last page (counted in full only on this odd path)
+        total = count if not capped else inbox_queryset(purpose.code).count()
+        number = max(1, -(-total // PAGE_SIZE))
+        found = list(engagements[(number - 1) * PAGE_SIZE : number * PAGE_SIZE + 1])
+    page = InboxPage(
+        number=number, object_list=found[:PAGE_SIZE], count=count, count_capped=capped, has_next=len(found) > PAGE_SIZE
+    )
     rows = []
     for engagement in page.object_list:
         notes = list(engagement.reply_notes.all())
@@ -151,10 +225,9 @@ def export_rows(*, user: Any, policy: Policy, purpose_code: str) -> tuple[list[I
     purpose = policy.purpose(purpose_code)
     items = _purpose_items(purpose, items_in_scope(user, policy))
     engagements = list(
-        Engagement.objects.filter(purpose=purpose.code, status__in=LIVE)
+        inbox_queryset(purpose.code)
         .select_related("subject__data_key", "submission__subject__data_key")
         .prefetch_related(_values_prefetch(items, prefix="submission__"))
-        .order_by("-started_at", "-id")
     )
     return items, engagements
 

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import DateTimeField, Exists, F, OuterRef, Q, Value
+from django.db.models import DateTimeField, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -44,6 +44,7 @@ from policybound.collection.models import (
     value_context,
 )
 from policybound.lib import clock
+from policybound.lib.keyset import RowAfter
 from policybound.policy.periods import Period
 from policybound.retention.models import (
     DestructionCategory,
@@ -96,14 +97,23 @@ class SweepContext:
     orgs_counted: set[uuid.UUID] = field(default_factory=set)
 
 
+def due_queryset(*, as_of: dt.datetime, after: tuple[dt.datetime, int] | None) -> QuerySet[Engagement]:
+    """Due engagements after ``after`` in ``(deadline, id)`` order, read through ``engagement_due``.
+
+    The keyset is one row comparison (:class:`~policybound.lib.keyset.RowAfter`), so the index scan
+    starts at the last row of the previous batch: a batch costs its own rows, whatever came before.
+    """
+    queryset = Engagement.objects.filter(retention_done_at__isnull=True, deadline__isnull=False, deadline__lte=as_of)
+    if after is not None:
+        queryset = queryset.filter(RowAfter(("deadline", "id"), after))
+    return queryset.order_by("deadline", "id")
+
+
 def due_candidates(
     *, as_of: dt.datetime, after: tuple[dt.datetime, int] | None, limit: int
 ) -> list[tuple[dt.datetime, int, uuid.UUID]]:
     """The next due engagements (deadline, id, subject) in deadline order, from the partial index."""
-    queryset = Engagement.objects.filter(retention_done_at__isnull=True, deadline__isnull=False, deadline__lte=as_of)
-    if after is not None:
-        queryset = queryset.filter(Q(deadline__gt=after[0]) | Q(deadline=after[0], id__gt=after[1]))
-    rows = queryset.order_by("deadline", "id").values_list("deadline", "id", "subject_id")[:limit]
+    rows = due_queryset(as_of=as_of, after=after).values_list("deadline", "id", "subject_id")[:limit]
     return [(deadline, pk, subject) for deadline, pk, subject in rows if deadline is not None]
 
 

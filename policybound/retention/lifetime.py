@@ -21,12 +21,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from policybound.audit.models import AuditAction
 from policybound.audit.services import AuditEntry, audit_record_many
 from policybound.collection.models import Engagement, EngagementStatus
+from policybound.lib.keyset import RowAfter
 from policybound.policy.models import PolicyVersion
 from policybound.policy.periods import Period
 from policybound.policy.schema import Policy, Purpose
@@ -79,6 +80,17 @@ def _ended(row: EngagementRow, purpose: Purpose, versions: Versions) -> tuple[En
     return ended, version_id
 
 
+def open_queryset(
+    *, purpose_code: str, bound: dt.datetime, after: tuple[dt.datetime, int] | None
+) -> QuerySet[Engagement]:
+    """Open engagements of a purpose started by ``bound``, after ``after`` in ``(started_at, id)`` order:
+    a range of ``engagement_open`` (the keyset is one row comparison, so a batch reads its own rows)."""
+    queryset = Engagement.objects.filter(purpose=purpose_code, ended_at__isnull=True, started_at__lte=bound)
+    if after is not None:
+        queryset = queryset.filter(RowAfter(("started_at", "id"), after))
+    return queryset.order_by("started_at", "id")
+
+
 def max_lifetime_end(ctx: SweepContext, *, current: Policy, versions: Versions, batch_size: int) -> None:
     """End every open engagement whose purpose's maximum lifetime has passed (dry run: pretend to)."""
     for purpose in current.purposes:
@@ -88,13 +100,8 @@ def max_lifetime_end(ctx: SweepContext, *, current: Policy, versions: Versions, 
         bound = ctx.as_of - dt.timedelta(days=_shortest_days(lifetime))
         after: tuple[dt.datetime, int] | None = None
         while True:
-            queryset = Engagement.objects.filter(purpose=purpose.code, ended_at__isnull=True, started_at__lte=bound)
-            if after is not None:
-                queryset = queryset.filter(Q(started_at__gt=after[0]) | Q(started_at=after[0], id__gt=after[1]))
-            rows = [
-                EngagementRow(*values)
-                for values in queryset.order_by("started_at", "id").values_list(*ENGAGEMENT_FIELDS)[:batch_size]
-            ]
+            queryset = open_queryset(purpose_code=purpose.code, bound=bound, after=after)
+            rows = [EngagementRow(*values) for values in queryset.values_list(*ENGAGEMENT_FIELDS)[:batch_size]]
             if not rows:
                 break
             after = (rows[-1].started_at, rows[-1].id)
