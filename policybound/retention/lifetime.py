@@ -122,7 +122,7 @@ def period_end(ctx: SweepContext, *, versions: Versions, batch_size: int) -> Non
             retention_done_at__isnull=True, deadline__isnull=False, deadline__lte=ctx.as_of, ended_at__isnull=True
         )
         if after is not None:
-            queryset = queryset.filter(Q(deadline__gt=after[0]) | Q(deadline=after[0], id__gt=after[1]))
+            queryset = queryset.filter(RowAfter(("deadline", "id"), after))
         rows = [
             EngagementRow(*values)
             for values in queryset.order_by("deadline", "id").values_list(*ENGAGEMENT_FIELDS)[:batch_size]
