@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "policybound.site",
     "policybound.api",
     "policybound.mailer",
+    "policybound.incidents",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +201,14 @@ POLICYBOUND_REVIEW_MAX_REVEALS_PER_DAY = envint("REVIEW_MAX_REVEALS_PER_DAY", 30
 POLICYBOUND_REVIEW_MAX_DOWNLOADED_ROWS_PER_DAY = envint("REVIEW_MAX_DOWNLOADED_ROWS_PER_DAY", 500, minimum=1)
 POLICYBOUND_REVIEW_WORKING_HOURS = envstr("REVIEW_WORKING_HOURS", "08:00-20:00")
 POLICYBOUND_REVIEW_WORKING_DAYS = envstr("REVIEW_WORKING_DAYS", "mon,tue,wed,thu,fri")
+# Breaches (PIPA 34, 시행령 39-40): notices and the report within this many hours of discovery; the
+# report is due from this many people on; a homepage posting for those the mail cannot reach stays
+# up this many days.
+POLICYBOUND_BREACH_NOTICE_HOURS = envint("BREACH_NOTICE_HOURS", 72, minimum=1)
+POLICYBOUND_BREACH_REPORT_THRESHOLD = envint("BREACH_REPORT_THRESHOLD", 1000, minimum=1)
+POLICYBOUND_BREACH_POSTING_DAYS = envint("BREACH_POSTING_DAYS", 30, minimum=7)
+# Business transfers (PIPA 27, 시행령 29): the homepage posting for those the mail cannot reach.
+POLICYBOUND_TRANSFER_POSTING_DAYS = envint("TRANSFER_POSTING_DAYS", 30, minimum=30)
 
 # The database cache is shared by every web process, so the forms' per-IP rate limit holds across
 # gunicorn workers and hosts (a per-process cache would multiply it); `policybound migrate` creates it.

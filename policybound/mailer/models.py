@@ -29,6 +29,8 @@ class MailKind(models.TextChoices):
 
     CONSENT_RESULT = "consent_result", pgettext_lazy("mail kind", "marketing consent result")
     NEWSLETTER_CONFIRM = "newsletter_confirm", pgettext_lazy("mail kind", "newsletter sign-up confirmation")
+    BREACH_NOTICE = "breach_notice", pgettext_lazy("mail kind", "personal information breach notice")
+    TRANSFER_NOTICE = "transfer_notice", pgettext_lazy("mail kind", "business transfer notice")
 
 
 class MailStatus(models.TextChoices):
