@@ -63,7 +63,7 @@ def test_3_ordinary_people_need_notices_but_no_report(version: Any, policy: Any,
     assert (breach.affected_count, breach.report_required) == (3, False)
     with pytest.raises(IncidentRefused) as refused:
         breach_sign_off(breach_id=breach.pk, actor=OFFICER)
-    assert "notices" in str(refused.value)
+    assert "정보주체 통지" in str(refused.value)
 
 
 def test_sensitive_items_and_attacks_need_the_report(policy: Any) -> None:
@@ -120,7 +120,7 @@ def test_signed_off_late_shows_late(version: Any, policy: Any, now: dt.datetime)
     breach_notify(breach_id=breach.pk, policy=policy, actor=OFFICER)
     with pytest.raises(IncidentRefused) as refused:
         breach_sign_off(breach_id=breach.pk, actor=OFFICER)
-    assert "report" in str(refused.value)
+    assert "신고를 기록하지" in str(refused.value)
     later = now + dt.timedelta(hours=80)
     breach_report_record(breach_id=breach.pk, authority="kisa", sent_at=later, reference="R-1", actor=OFFICER,
                          as_of=later)
