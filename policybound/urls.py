@@ -9,5 +9,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("console/", include("policybound.console.urls")),
     path("", include("policybound.collection.urls")),
+    path("", include("policybound.incidents.urls")),
     path("", include("policybound.site.urls")),
 ]
