@@ -14,6 +14,7 @@ import pytest
 
 from policybound.audit.actors import Actor
 from policybound.collection.models import Channel, Source, Submission, SubmissionValue, value_context
+from policybound.console.tests.conftest import alice, bob, fast_passwords, make_staff  # noqa: F401  (shared staff)
 from policybound.policy.models import PolicyVersion
 from policybound.subjects.models import Subject
 from policybound.vault.services import data_key_create, seal

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from policybound.audit.models import AuditEvent
-from policybound.console.tests.conftest import alice, bob, fast_passwords, make_staff, published, signed_in  # noqa: F401
+from policybound.console.tests.conftest import signed_in
 from policybound.incidents.models import Breach, Transfer
 from policybound.incidents.tests.conftest import people
 from policybound.mailer.services import mail_send_due
@@ -19,7 +19,7 @@ BREACH = {
 }
 
 
-def test_the_officer_runs_a_breach_end_to_end(version: Any, alice: Any, now: dt.datetime) -> None:  # noqa: F811
+def test_the_officer_runs_a_breach_end_to_end(version: Any, alice: Any, now: dt.datetime) -> None:
     people(version, 2, at=now - dt.timedelta(days=2))
     client = signed_in(alice)
     assert client.get("/console/incidents/").status_code == 200
@@ -47,13 +47,13 @@ def test_the_officer_runs_a_breach_end_to_end(version: Any, alice: Any, now: dt.
     assert AuditEvent.objects.filter(action="download", target=f"breach:{breach.pk}").count() == 2
 
 
-def test_a_bad_breach_form_names_the_field(version: Any, alice: Any, now: dt.datetime) -> None:  # noqa: F811
+def test_a_bad_breach_form_names_the_field(version: Any, alice: Any, now: dt.datetime) -> None:
     response = signed_in(alice).post("/console/incidents/breaches/new/", {**BREACH, "discovered_at": "2026-01-01T00:00"})
     assert response.status_code == 400 and "인지 시점은 미래일 수 없습니다" in response.content.decode()
     assert not Breach.objects.exists()
 
 
-def test_the_officer_records_and_notifies_a_transfer(version: Any, alice: Any, now: dt.datetime) -> None:  # noqa: F811
+def test_the_officer_records_and_notifies_a_transfer(version: Any, alice: Any, now: dt.datetime) -> None:
     people(version, 1, at=now)
     client = signed_in(alice)
     response = client.post("/console/incidents/transfers/new/", {
@@ -68,5 +68,5 @@ def test_the_officer_records_and_notifies_a_transfer(version: Any, alice: Any, n
     assert "주식회사 인수" in page and transfer.affected.get().mail is not None
 
 
-def test_a_handler_is_turned_away(version: Any, bob: Any) -> None:  # noqa: F811
+def test_a_handler_is_turned_away(version: Any, bob: Any) -> None:
     assert signed_in(bob).get("/console/incidents/").status_code == 403
