@@ -8,9 +8,11 @@ Addresses are obviously fake (``person<n>@example.com``) and never printed.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from policybound.audit.actors import Actor
 from policybound.collection.models import Channel, Source, Submission, SubmissionValue, value_context
@@ -42,6 +44,13 @@ def people(version: PolicyVersion, count: int, *, purpose: str = "consulting", e
         )
         subjects.append(subject)
     return subjects
+
+
+@pytest.fixture(autouse=True)
+def korean() -> Iterator[None]:
+    """Services answer in the active language; these tests read Korean whatever ran before them."""
+    with translation.override("ko"):
+        yield
 
 
 @pytest.fixture
