@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "policybound.api",
     "policybound.mailer",
     "policybound.rights",
+    "policybound.incidents",
 ]
 
 MIDDLEWARE = [
@@ -256,6 +257,14 @@ POLICYBOUND_REVIEW_MAX_REVEALS_PER_DAY = envint("REVIEW_MAX_REVEALS_PER_DAY", 30
 POLICYBOUND_REVIEW_MAX_DOWNLOADED_ROWS_PER_DAY = envint("REVIEW_MAX_DOWNLOADED_ROWS_PER_DAY", 500, minimum=1)
 POLICYBOUND_REVIEW_WORKING_HOURS = envstr("REVIEW_WORKING_HOURS", "08:00-20:00")
 POLICYBOUND_REVIEW_WORKING_DAYS = envstr("REVIEW_WORKING_DAYS", "mon,tue,wed,thu,fri")
+# Breaches (PIPA 34, 시행령 39-40): notices and the report within this many hours of discovery; the
+# report is due from this many people on; a homepage posting for those the mail cannot reach stays
+# up this many days.
+POLICYBOUND_BREACH_NOTICE_HOURS = envint("BREACH_NOTICE_HOURS", 72, minimum=1)
+POLICYBOUND_BREACH_REPORT_THRESHOLD = envint("BREACH_REPORT_THRESHOLD", 1000, minimum=1)
+POLICYBOUND_BREACH_POSTING_DAYS = envint("BREACH_POSTING_DAYS", 30, minimum=7)
+# Business transfers (PIPA 27, 시행령 29): the homepage posting for those the mail cannot reach.
+POLICYBOUND_TRANSFER_POSTING_DAYS = envint("TRANSFER_POSTING_DAYS", 30, minimum=30)
 
 # The worker: the daily sweep's local time, how late it may finish before health reports it, and how
 # long a worker may stay silent (it beats about every 30 s) before it counts as gone.

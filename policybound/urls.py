@@ -11,5 +11,6 @@ urlpatterns = [
     path("console/", include("policybound.console.urls")),
     path("privacy-center/", include("policybound.rights.urls")),
     path("", include("policybound.collection.urls")),
+    path("", include("policybound.incidents.urls")),
     path("", include("policybound.site.urls")),
 ]

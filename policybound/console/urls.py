@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, path
 
 from policybound.console.views import auth, officer, work
+from policybound.incidents import console_views as incidents
 
 app_name = "console"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -21,4 +22,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("engagements/<int:engagement_id>/close/", work.close, name="close"),
     path("dashboard/", officer.dashboard, name="dashboard"),
     path("review/", officer.review, name="review"),
+    path("incidents/", incidents.incidents, name="incidents"),
+    path("incidents/breaches/new/", incidents.breach_new, name="breach_new"),
+    path("incidents/breaches/<int:breach_id>/", incidents.breach, name="breach"),
+    path("incidents/transfers/new/", incidents.transfer_new, name="transfer_new"),
+    path("incidents/transfers/<int:transfer_id>/", incidents.transfer, name="transfer"),
+    path("incidents/<str:kind>/<int:incident_id>/export.<str:fmt>", incidents.export, name="incident_export"),
 ]

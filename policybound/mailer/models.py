@@ -32,6 +32,8 @@ class MailKind(models.TextChoices):
     RIGHTS_CODE = "rights_code", pgettext_lazy("mail kind", "privacy center one-time code")
     RIGHTS_ANSWER = "rights_answer", pgettext_lazy("mail kind", "answer to a data-subject request")
     RIGHTS_DIGEST = "rights_digest", pgettext_lazy("mail kind", "privacy officer's digest of requests due")
+    BREACH_NOTICE = "breach_notice", pgettext_lazy("mail kind", "personal information breach notice")
+    TRANSFER_NOTICE = "transfer_notice", pgettext_lazy("mail kind", "business transfer notice")
 
 
 class MailStatus(models.TextChoices):

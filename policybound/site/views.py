@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
+from policybound.incidents.postings import postings_live
 from policybound.lib import clock
 from policybound.policy.diff import AREAS, area_words, kind_words, needs_consent, policy_diff
 from policybound.policy.models import PolicyVersion
@@ -37,7 +38,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if version is None:
         return _no_policy(request)
     policy = version.policy
-    return render(request, "site/home.html", {"policy": policy, "forms": policy.form_purposes()})
+    context = {"policy": policy, "forms": policy.form_purposes(), "postings": list(postings_live())}
+    return render(request, "site/home.html", context)
 
 
 def _version_context(version: PolicyVersion) -> dict[str, Any]:
