@@ -16,6 +16,7 @@ leaves nothing behind for the next row) and with the caller's cookies restored.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +32,11 @@ from policybound.collection.models import Engagement
 from policybound.collection.tokens import confirm_token_make, unsubscribe_token_make
 from policybound.console import accounts
 from policybound.console.tests.conftest import OPERATOR, scoped, signed_in, submit
+from policybound.incidents.breaches import breach_record
+from policybound.incidents.models import BreachCause
+from policybound.incidents.tokens import refusal_token_make
+from policybound.incidents.transfers import transfer_record
+from policybound.lib import clock
 from policybound.lib.testing import alice_fields
 from policybound.policy.models import PolicyVersion
 from policybound.retention.services import legal_hold_place
@@ -80,6 +86,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("forms/<slug:purpose>/done/", "GET"): Row("get", lambda w: f"/forms/consulting/done/?r={w.done}", EVERYONE),
     ("^privacy/versions/(?P<old>[0-9a-f]{1,64})\\.\\.\\.(?P<new>[0-9a-f]{1,64})/$", "GET"): Row(
         "get", lambda w: f"/privacy/versions/{w.version.short_sha}...{w.version.short_sha}/", EVERYONE
+    ),
+    ("notices/transfer/refuse/<str:token>/", "GET"): Row(
+        "get", lambda w: f"/notices/transfer/refuse/{w.refusal}/", EVERYONE
     ),
     ("mail/confirm/<str:token>/", "GET"): Row("get", lambda w: f"/mail/confirm/{w.confirm}/", EVERYONE),
     ("mail/unsubscribe/<str:token>/", "GET"): Row("get", lambda w: f"/mail/unsubscribe/{w.unsubscribe}/", EVERYONE),
@@ -137,6 +146,18 @@ MATRIX: dict[tuple[str, str], Row] = {
         "post", lambda w: f"/console/engagements/{w.hong.engagement_id}/close/", CONSULTING, lambda _w: {"event": "closed"}
     ),
     ("console/dashboard/", "GET"): Row("get", _c("/console/dashboard/"), OFFICERS),
+    ("console/incidents/", "GET"): Row("get", _c("/console/incidents/"), OFFICERS),
+    ("console/incidents/breaches/new/", "GET"): Row("get", _c("/console/incidents/breaches/new/"), OFFICERS),
+    ("console/incidents/breaches/<int:breach_id>/", "GET"): Row(
+        "get", lambda w: f"/console/incidents/breaches/{w.breach}/", OFFICERS
+    ),
+    ("console/incidents/transfers/new/", "GET"): Row("get", _c("/console/incidents/transfers/new/"), OFFICERS),
+    ("console/incidents/transfers/<int:transfer_id>/", "GET"): Row(
+        "get", lambda w: f"/console/incidents/transfers/{w.transfer}/", OFFICERS
+    ),
+    ("console/incidents/<str:kind>/<int:incident_id>/export.<str:fmt>", "POST"): Row(
+        "post", lambda w: f"/console/incidents/breach/{w.breach}/export.json", OFFICERS
+    ),
     ("console/rights/", "GET"): Row("get", _c("/console/rights/"), OFFICERS),
     ("console/rights/<uuid:request_id>/", "GET"): Row("get", lambda w: f"/console/rights/{w.rights_request}/", OFFICERS),
     ("console/rights/<uuid:request_id>/<slug:action>/", "POST"): Row(
@@ -263,6 +284,9 @@ class World:
     unsubscribe: str
     done: str
     rights_request: str
+    breach: int
+    transfer: int
+    refusal: str
     api_engagement: str = ""
 
 
@@ -317,8 +341,19 @@ def world(published: PolicyVersion, make_staff: Callable[..., Any]) -> World:
     hold = legal_hold_place(subject_id=hong.subject_id, rule="commercial_act_books", reason="사건 2026-16", actor=OPERATOR)
     news = submit("newsletter", n=2)
     engagement = Engagement.objects.get(pk=news.engagement_id)
+    breach = breach_record(
+        policy=published.policy, discovered_at=clock.now(), cause=BreachCause.MISDELIVERY, items=["name"],
+        description="메일 오발송", company_actions="회수 요청", subject_actions="주의", actor=OPERATOR,
+    )
+    transfer = transfer_record(
+        policy=published.policy, transferee_name="주식회사 인수", transferee_address="서울특별시 중구 세종대로 1",
+        transferee_phone="02-000-0000", transferee_contact="privacy@transferee.example", what_moves="상담 기록",
+        purposes=["consulting"], transfer_date=(clock.now() + dt.timedelta(days=40)).date(), actor=OPERATOR,
+    )
     return World(
         version=published, hong=hong, hold=hold,
+        breach=breach.pk, transfer=transfer.pk,
+        refusal=refusal_token_make(transfer_id=transfer.pk, subject_id=hong.subject_id),
         confirm=confirm_token_make(engagement), unsubscribe=unsubscribe_token_make(engagement),
         done=done_token_make(DoneReceipt(purpose="consulting", version=published.sha256, items=list(hong.items))),
         rights_request=str(
