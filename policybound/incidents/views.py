@@ -20,5 +20,5 @@ def transfer_refuse(request: HttpRequest, token: str) -> HttpResponse:
     try:
         refusal = refuse_service(token=token, actor=Actor.public(ip=client_ip(request)))
     except IncidentRefused as refused:
-        return render(request, "incidents/refuse_invalid.html", {"message": refused.errors["token"][0]}, status=400)
+        return render(request, "incidents/refuse_invalid.html", {"error": refused.errors["token"][0]}, status=400)
     return render(request, "incidents/refused.html", {"transfer": refusal.transfer, "refusal": refusal})
